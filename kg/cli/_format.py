@@ -1,0 +1,45 @@
+"""Printing query results as an aligned table, CSV or JSON (shared by `kg query`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from enum import Enum
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat) -> str:
+    """Render rows in the chosen format; cells are shown with `str`, None as empty."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if fmt is OutputFormat.JSON:
+        return json.dumps([dict(zip(columns, row, strict=False)) for row in cells], ensure_ascii=False, indent=2)
+    if fmt is OutputFormat.CSV:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(cells)
+        return buf.getvalue().rstrip("\n")
+    widths = [_width(c) for c in columns]
+    for row in cells:
+        widths = [max(w, _width(v)) for w, v in zip(widths, row, strict=False)]
+    lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=False))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(v, w) for v, w in zip(row, widths, strict=False)) for row in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""`kg stats`: counts per entity type and predicate from an output folder's graph.jsonl."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from kg.errors import InputError
+
+
+@click.command()
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Output folder of a previous `kg build`.")
+def stats(out: Path) -> None:
+    """Show entity and relation counts of a built graph.
+
+    \b
+    Example:
+      kg stats --out out/
+    """
+    path = out / "graph.jsonl"
+    if not path.exists():
+        raise InputError(f"{path} not found: run `kg build --out {out}` first")
+    nodes: Counter[str] = Counter()
+    rels: Counter[str] = Counter()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["type"] == "node":
+                nodes.update(rec["labels"])
+            else:
+                rels[rec["label"]] += 1
+    click.echo(f"nodes: {sum(nodes.values())}")
+    for label, n in sorted(nodes.items()):
+        click.echo(f"  {label:<14}{n}")
+    click.echo(f"relationships: {sum(rels.values())}")
+    for label, n in sorted(rels.items()):
+        click.echo(f"  {label:<14}{n}")

@@ -1,0 +1,31 @@
+"""The error hierarchy: raised where bad input enters, reported by the CLI in one line."""
+
+
+class KGError(Exception):
+    """Base of every error kg reports to a user (one line, non-zero exit)."""
+
+    exit_code = 1
+
+
+class InputError(KGError):
+    """Input paths missing, unreadable, or holding no usable text."""
+
+    exit_code = 2
+
+
+class OutputError(KGError):
+    """The output folder cannot be written."""
+
+    exit_code = 3
+
+
+class QueryError(KGError):
+    """A query the engine rejected; the message is the engine's."""
+
+    exit_code = 4
+
+
+class StoreError(KGError):
+    """A store or server that cannot be reached, opened or written."""
+
+    exit_code = 5

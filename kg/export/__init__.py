@@ -1,0 +1,1 @@
+"""File exports: JSON Lines, RDF serialisations, property-graph tables, HTML."""

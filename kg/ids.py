@@ -1,0 +1,35 @@
+"""Deterministic identifiers: the same entity or fact gets the same id in every run."""
+
+from __future__ import annotations
+
+import hashlib
+
+from kg.model import EntityType, Predicate
+
+_PREFIX = {
+    EntityType.UNION_BODY: "ub",
+    EntityType.INITIATIVE: "in",
+    EntityType.WORKER_GROUP: "wg",
+    EntityType.REGION: "rg",
+    EntityType.ORGANIZATION: "org",
+    EntityType.PERSON: "per",
+}
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def entity_id(type_: EntityType, name: str) -> str:
+    """`ub-1a2b3c4d5e6f` style id from the entity's type and canonical name."""
+    return f"{_PREFIX[type_]}-{_digest(type_.value, name)}"
+
+
+def relation_id(subject: str, predicate: Predicate, obj: str) -> str:
+    """Id of a fact from its subject id, predicate and object id."""
+    return f"r-{_digest(subject, predicate.value, obj)}"
+
+
+def article_id(doc_id: str, index: int) -> str:
+    """Id of an article node: its document and position on the page."""
+    return f"art-{_digest(doc_id, str(index))}"

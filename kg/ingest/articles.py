@@ -1,0 +1,19 @@
+"""One page → its articles: the ingest stage's main function."""
+
+from __future__ import annotations
+
+from kg.ingest.assemble import to_article
+from kg.ingest.clean import clean_items
+from kg.ingest.normalize import fold
+from kg.ingest.paragraphs import split_paragraphs
+from kg.ingest.segment import segment
+from kg.ingest.stitch import stitch
+from kg.model import Article, Document
+
+
+def segment_articles(doc: Document) -> list[Article]:
+    """Clean and segment one document into articles (tables of contents and empty parts dropped)."""
+    segs = stitch(segment(clean_items(split_paragraphs(doc.text))))
+    segs = [s for s in segs if (s.body or s.lead) and not s.toc]
+    norm = fold(doc.text)
+    return [to_article(doc, norm, s, i) for i, s in enumerate(segs)]

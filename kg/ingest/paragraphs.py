@@ -1,0 +1,79 @@
+"""Paragraphs of a page as runs of original text: `Para.parts` are the (start, end) ranges it is made of."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
+_EDGE_SPACE = " \t\u3000\n\r\f\v\ufeff"
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: `text` is the concatenation of `doc_text[s:e]` for `(s, e)` in `parts`.
+
+    `gap` is the number of newlines before it in the original (3 or more marks a page-region break).
+    """
+
+    parts: tuple[tuple[int, int], ...]
+    text: str
+    gap: int = 2
+
+    def slice(self, start: int, end: int) -> Para:
+        """The paragraph restricted to text[start:end], parts trimmed to match."""
+        parts: list[tuple[int, int]] = []
+        pos = 0
+        for s, e in self.parts:
+            lo, hi = max(start, pos), min(end, pos + e - s)
+            if lo < hi:
+                parts.append((s + lo - pos, s + hi - pos))
+            pos += e - s
+        return Para(tuple(parts), self.text[start:end], self.gap)
+
+    def without(self, spans: list[tuple[int, int]]) -> Para:
+        """The paragraph with the given sorted, disjoint text ranges removed."""
+        keep, pos = [], 0
+        for s, e in spans:
+            keep.append((pos, s))
+            pos = e
+        keep.append((pos, len(self.text)))
+        pieces = [self.slice(s, e) for s, e in keep if s < e]
+        out = Para((), "", self.gap)
+        for p in pieces:
+            out = out.join(p)
+        return out
+
+    def strip(self) -> Para:
+        """The paragraph without leading/trailing whitespace."""
+        text = self.text
+        start = len(text) - len(text.lstrip(_EDGE_SPACE))
+        end = len(text.rstrip(_EDGE_SPACE))
+        return self if (start, end) == (0, len(text)) else self.slice(start, max(start, end))
+
+    def join(self, other: Para) -> Para:
+        """This paragraph directly followed by `other` (no separator): a column break re-joined."""
+        parts = list(self.parts)
+        for s, e in other.parts:
+            if parts and parts[-1][1] == s:
+                parts[-1] = (parts[-1][0], e)
+            else:
+                parts.append((s, e))
+        return Para(tuple(parts), self.text + other.text, self.gap)
+
+
+def split_paragraphs(text: str) -> list[Para]:
+    """Cut a page at blank lines into stripped, non-empty paragraphs."""
+    paras: list[Para] = []
+    start, gap = 0, 2
+    for m in _BLANK_LINES.finditer(text):
+        para = Para(((start, m.start()),), text[start : m.start()], gap).strip()
+        if para.text:
+            paras.append(para)
+            gap = 0
+        gap += m.group().count("\n")
+        start = m.end()
+    para = Para(((start, len(text)),), text[start:], gap).strip()
+    if para.text:
+        paras.append(para)
+    return paras

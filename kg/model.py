@@ -1,0 +1,227 @@
+"""The typed model shared by every stage: documents, articles, mentions, entities, relations.
+
+No I/O here. Offsets always index the *original* decoded document text
+(`Document.text`); cleaned text carries a `pieces` map back to it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+
+
+class EntityType(str, Enum):
+    """The six entity types of the guideline."""
+
+    UNION_BODY = "UnionBody"
+    INITIATIVE = "Initiative"
+    WORKER_GROUP = "WorkerGroup"
+    REGION = "Region"
+    ORGANIZATION = "Organization"
+    PERSON = "Person"
+
+
+CORE_TYPES = (
+    EntityType.UNION_BODY,
+    EntityType.INITIATIVE,
+    EntityType.WORKER_GROUP,
+    EntityType.REGION,
+)
+
+
+class Predicate(str, Enum):
+    """The six predicates of the guideline; `label` is the property-graph relationship type."""
+
+    RUNS = "runs"
+    SERVES = "serves"
+    LOCATED_IN = "located_in"
+    PARTNERS_WITH = "partners_with"
+    GUIDES = "guides"
+    HAS_ROLE = "has_role"
+
+    @property
+    def label(self) -> str:
+        return self.value.upper()
+
+
+CORE_PREDICATES = (Predicate.RUNS, Predicate.SERVES, Predicate.LOCATED_IN)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file, decoded. `id` is the path relative to the input root (POSIX form)."""
+
+    id: str
+    path: str
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input file that was not used, and why (listed in the build summary)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of cleaned text copied unchanged from the original: clean[c:c+n] == orig[o:o+n]."""
+
+    clean_start: int
+    orig_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """Cleaned text plus the map from each of its characters back to the original document.
+
+    `norm` is the same text normalised for matching (NFKC width folding,
+    Traditional→Simplified), character-aligned with `text`.
+    """
+
+    text: str
+    pieces: tuple[Piece, ...]
+    norm: str = ""
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [p.clean_start for p in self.pieces]
+
+    def to_orig(self, i: int) -> int:
+        """Original offset of cleaned offset `i` (an end offset maps past its last char)."""
+        if not self.pieces:
+            return i
+        k = max(bisect_right(self._starts, i) - 1, 0)
+        p = self.pieces[k]
+        if i >= p.clean_start + p.length and k + 1 < len(self.pieces):
+            p = self.pieces[k + 1]
+            return p.orig_start
+        return p.orig_start + (i - p.clean_start)
+
+    def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) covering cleaned [start, end)."""
+        if end <= start:
+            o = self.to_orig(start)
+            return o, o
+        return self.to_orig(start), self.to_orig(end - 1) + 1
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article cut from a document page.
+
+    `body` is cleaned text (column breaks re-joined, duplicates and pinyin glosses
+    dropped); `body.pieces` maps it back into `Document.text`. `spans` are the
+    original (start, end) ranges the body was taken from, in reading order
+    (more than one when the article continues elsewhere on the page).
+    """
+
+    doc_id: str
+    index: int
+    headline: str
+    byline: str
+    body: MappedText
+    spans: tuple[tuple[int, int], ...]
+    kicker: str = ""
+    kind: str = "story"  # "story" or "caption"
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed surface form found in an article; offsets index the article's cleaned body."""
+
+    type: EntityType
+    text: str
+    start: int
+    end: int
+    name: str  # canonical name proposed by the extractor
+    rule: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: document, article, original offsets, the quoted sentence, the rule."""
+
+    doc: str
+    article: int
+    start: int
+    end: int
+    quote: str
+    rule: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A relation proposed by extraction, between canonical names (resolved later to ids)."""
+
+    subject_type: EntityType
+    subject: str
+    predicate: Predicate
+    object_type: EntityType
+    object: str
+    evidence: Evidence
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extraction found in one article: mentions plus relation candidates."""
+
+    doc_id: str
+    article: int
+    mentions: tuple[Mention, ...]
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity. `id` is derived from type and canonical name (deterministic)."""
+
+    id: str
+    type: EntityType
+    name: str
+    aliases: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+    articles: tuple[str, ...] = ()  # Article.key values mentioning it
+
+    def attr(self, key: str, default: str = "") -> str:
+        return dict(self.attrs).get(key, default)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A resolved fact with all its evidence; `id` derives from subject, predicate, object."""
+
+    id: str
+    subject: str
+    predicate: Predicate
+    object: str
+    evidence: tuple[Evidence, ...]
+    confidence: float
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeGraph:
+    """The assembled graph: entities and relations sorted by id, plus the articles read."""
+
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    articles: tuple[Article, ...] = ()
+    _index: dict[str, Entity] = field(default_factory=dict, compare=False, repr=False)
+
+    def entity(self, entity_id: str) -> Entity:
+        if not self._index:
+            self._index.update({e.id: e for e in self.entities})
+        return self._index[entity_id]

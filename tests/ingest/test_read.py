@@ -1,0 +1,115 @@
+"""Reading inputs: folders recursively and in order, ids, encodings, and files skipped with a reason."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import read_documents
+from kg.model import Skipped
+
+PAGE = "某县总工会建设工会驿站\n\n本报讯(记者李四)近日,某县总工会建成工会驿站,服务户外劳动者。\n"
+
+
+def _read(*paths: Path) -> tuple[list, list[Skipped]]:
+    skipped: list[Skipped] = []
+    return list(read_documents(list(paths), skipped)), skipped
+
+
+def test_folder_read_recursively_sorted_with_relative_ids(tmp_path: Path) -> None:
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    (tmp_path / "b" / "c" / "z.md").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b" / "a.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "a.htm").write_text(f"<p>{PAGE}</p>", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    docs, skipped = _read(tmp_path)
+    assert [d.id for d in docs] == ["a.htm", "b/a.txt", "b/c/z.md"]
+    assert not skipped
+    assert all("某县总工会" in d.text for d in docs)
+
+
+def test_single_file_id_is_its_name_whatever_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "page.data"
+    path.parent.mkdir()
+    path.write_text(PAGE, encoding="utf-8")
+    docs, _ = _read(path)
+    assert [d.id for d in docs] == ["page.data"]
+    assert docs[0].text == PAGE
+
+
+def test_encodings_in_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "gb.txt").write_bytes(PAGE.encode("gb18030"))
+    (tmp_path / "u16.txt").write_bytes(PAGE.encode("utf-16"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + PAGE.encode("utf-8"))
+    docs, skipped = _read(tmp_path)
+    assert not skipped
+    assert {d.id: d.encoding for d in docs} == {
+        "bom.txt": "utf-8-sig",
+        "gb.txt": "gb18030",
+        "u16.txt": "utf-16",
+    }
+    assert all(d.text == PAGE for d in docs)
+
+
+def test_binary_and_empty_files_skipped_with_warning_rest_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_text(PAGE, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        docs, skipped = _read(tmp_path)
+    assert [d.id for d in docs] == ["c.txt"]
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("a.txt", "binary file"),
+        ("b.txt", "empty file"),
+    ]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and all("\n" not in w for w in warnings)
+    assert "a.txt" in warnings[0]
+
+
+def test_symlink_loops_and_dangling_links_skipped(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    os.symlink(tmp_path / "self.txt", tmp_path / "self.txt")
+    os.symlink(tmp_path / "missing.txt", tmp_path / "gone.txt")
+    docs, skipped = _read(tmp_path)
+    assert [d.id for d in docs] == ["ok.txt"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons["self.txt"] == "symlink loop"
+    assert "gone.txt" in reasons
+    assert any("loop" in r for name, r in reasons.items() if name == "loop")
+
+
+def test_missing_input_recorded(tmp_path: Path) -> None:
+    docs, skipped = _read(tmp_path / "nope.txt")
+    assert docs == [] and skipped[0].reason == "not found"
+
+
+def test_same_relative_name_from_two_folders_gets_distinct_ids(tmp_path: Path) -> None:
+    for name in ("x", "y"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.txt").write_text(PAGE, encoding="utf-8")
+    docs, _ = _read(tmp_path / "x", tmp_path / "y")
+    assert len({d.id for d in docs}) == 2
+
+
+def test_html_page_reads_and_segments(tmp_path: Path) -> None:
+    from kg.ingest import segment_articles
+
+    html = (
+        "<html><head><script>var a=1;</script></head><body><nav>首页 | 要闻</nav>"
+        "<h2>某市总工会建成暖心驿站</h2><p>本报讯(记者甲乙)近日,某市总工会建成暖心驿站&amp;服务点。</p>"
+        "<p>驿站面向外卖配送员开放。</p></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="gb18030")
+    (doc,) = _read(tmp_path)[0]
+    (art,) = segment_articles(doc)
+    assert art.headline == "某市总工会建成暖心驿站"
+    assert art.body.text == "本报讯(记者甲乙)近日,某市总工会建成暖心驿站&服务点。\n\n驿站面向外卖配送员开放。"
+    assert "首页" not in doc.text and "var a" not in doc.text

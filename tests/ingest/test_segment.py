@@ -1,0 +1,155 @@
+"""Segmentation of a page into articles: headlines, bylines, captions, tables of contents, boxes."""
+
+from __future__ import annotations
+
+from kg.ingest import segment_articles
+from kg.model import Article, Document
+
+PAGE = """
+
+某市总工会推出三项举措,服务新就业形态劳动者——
+
+# 暖心驿站开进商圈
+
+本报讯(记者甲乙 通讯员丙丁)“在这里能热饭、能充电。”近日,某市总工会在商圈建成暖心驿站。
+
+据介绍,驿站配备休息区和充电设施,面向外卖配送员开放。
+
+## 某刊2025年第1期要目
+
+推动工会工作高质量发展……某某
+深化产业工人队伍建设改革……某某
+
+扫一扫阅读《某刊》第1期全部目录
+
+## 某县举办职工技能大赛
+
+【本 报 讯】（记者戊己）日前,某县总工会举办职工技能大赛,200余名职工参赛。
+
+服务有温度
+
+大赛期间,县总工会为参赛职工提供免费午餐。
+
+
+
+送清凉进工地
+
+7月8日,某市总工会工作人员为建筑工人送上防暑物资。
+
+本报通讯员 庚辛 摄
+
+某区工会打造“15分钟服务圈”——
+
+## 服务圈里的新故事
+
+### 阅读提示
+
+某区工会整合阵地资源,打造服务圈,让职工就近享受服务。
+
+本报记者 壬癸
+
+清晨,服务圈里的职工书屋已有读者。区总工会相关负责人介绍,服务圈覆盖全区。
+"""
+
+
+def _doc(text: str, doc_id: str = "page.txt") -> Document:
+    return Document(id=doc_id, path=doc_id, text=text)
+
+
+def _articles(text: str) -> list[Article]:
+    return segment_articles(_doc(text))
+
+
+def test_articles_headlines_kickers_bylines() -> None:
+    arts = _articles(PAGE)
+    assert [a.headline for a in arts] == [
+        "暖心驿站开进商圈",
+        "某县举办职工技能大赛",
+        "送清凉进工地",
+        "服务圈里的新故事",
+    ]
+    assert [a.index for a in arts] == [0, 1, 2, 3]
+    first, contest, photo, circle = arts
+    assert first.kicker == "某市总工会推出三项举措,服务新就业形态劳动者——"
+    assert first.byline == "本报讯(记者甲乙 通讯员丙丁)"
+    assert contest.byline == "【本 报 讯】（记者戊己）"
+    assert circle.byline == "本报记者 壬癸"
+    assert circle.kicker == "某区工会打造“15分钟服务圈”——"
+
+
+def test_inline_byline_kept_in_body_and_line_byline_not() -> None:
+    first, _, _, circle = _articles(PAGE)
+    assert first.body.text.startswith("本报讯(记者甲乙 通讯员丙丁)“在这里能热饭")
+    assert "本报记者" not in circle.body.text
+
+
+def test_section_titles_stay_in_the_story() -> None:
+    contest = _articles(PAGE)[1]
+    assert "服务有温度" in contest.body.text
+    assert contest.body.text.endswith("提供免费午餐。")
+
+
+def test_table_of_contents_skipped() -> None:
+    bodies = "".join(a.body.text for a in _articles(PAGE))
+    assert "要目" not in bodies and "某某" not in bodies and "扫一扫" not in bodies
+
+
+def test_photo_caption_is_its_own_short_article() -> None:
+    photo = _articles(PAGE)[2]
+    assert photo.kind == "caption"
+    assert photo.byline == "本报通讯员 庚辛 摄"
+    assert photo.body.text == "7月8日,某市总工会工作人员为建筑工人送上防暑物资。"
+
+
+def test_summary_box_marker_is_not_body() -> None:
+    circle = _articles(PAGE)[3]
+    assert "阅读提示" not in circle.body.text
+    assert circle.body.text.endswith("服务圈覆盖全区。")
+
+
+def test_spans_point_at_the_original_text() -> None:
+    for a in _articles(PAGE):
+        covered = "".join(PAGE[s:e] for s, e in a.spans)
+        assert covered.replace("\n", "") == a.body.text.replace("\n", "")
+
+
+def test_traditional_input_norm_is_simplified_text_is_original() -> None:
+    text = (
+        "臺北縣總工會舉辦職工技能競賽\n\n本報記者 張三\n\n日前,縣總工會舉辦職工技能競賽,為勞動者提供服務。\n"
+    )
+    arts = _articles(text)
+    assert len(arts) == 1
+    body = arts[0].body
+    assert body.text == "日前,縣總工會舉辦職工技能競賽,為勞動者提供服務。"
+    assert body.norm == "日前,县总工会举办职工技能竞赛,为劳动者提供服务。"
+    assert arts[0].headline == "臺北縣總工會舉辦職工技能競賽"
+    start = body.norm.index("总工会")
+    assert text[body.to_orig(start) : body.to_orig(start) + 3] == "總工會"
+
+
+def test_page_starting_mid_sentence_is_still_an_article() -> None:
+    text = "些都值得一试!”他说。\n\n## 某地工会新闻\n\n本报讯(记者甲)某地工会开展活动。\n"
+    arts = _articles(text)
+    assert [a.headline for a in arts] == ["", "某地工会新闻"]
+    assert arts[0].body.text == "些都值得一试!”他说。"
+
+
+def test_pinyin_and_duplicates_removed_in_article_bodies() -> None:
+    dup = "他们还为职工准备了保暖用品和节日礼包,让大家感受到组织的温暖。"
+    text = f"## 工会(gōnghuì)送温暖\n\n本报讯(记者甲)各地工會(gōnghuì)开展活动。\n\n{dup}\n\n{dup}\n"
+    (art,) = _articles(text)
+    assert art.body.text == f"本报讯(记者甲)各地工會开展活动。\n\n{dup}"
+    assert art.headline == "工会送温暖"
+
+
+def test_empty_or_blank_document_gives_no_articles() -> None:
+    assert _articles("\n\n   \n") == []
+
+
+def test_headline_mentioning_a_catalogue_is_not_a_table_of_contents() -> None:
+    text = (
+        "## 人社部发布新职业目录 网约配送员在列\n\n本报讯(记者甲)日前,人社部发布新职业目录。\n\n"
+        "## 某刊第3期要目\n\n文章一……作者\n"
+    )
+    arts = _articles(text)
+    assert [a.headline for a in arts] == ["人社部发布新职业目录 网约配送员在列"]
