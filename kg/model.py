@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     """The six entity types of the guideline."""
 
     UNION_BODY = "UnionBody"
@@ -31,7 +31,7 @@ CORE_TYPES = (
 )
 
 
-class Predicate(str, Enum):
+class Predicate(StrEnum):
     """The six predicates of the guideline; `label` is the property-graph relationship type."""
 
     RUNS = "runs"

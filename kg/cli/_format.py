@@ -7,10 +7,10 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     TABLE = "table"
     CSV = "csv"
     JSON = "json"

@@ -1,0 +1,60 @@
+"""`kg push neo4j|sparql`: load a built graph into a server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+OUT_OPTION = click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"),
+                          show_default=True, help="Output folder of a previous `kg build`.")
+
+
+@click.group()
+def push() -> None:
+    """Push the built graph to a Neo4j server or a SPARQL 1.1 endpoint.
+
+    \b
+    Example:
+      kg push sparql --endpoint http://127.0.0.1:7878
+      kg push neo4j --uri bolt://localhost:7687 --user neo4j --password secret
+    """
+
+
+@push.command()
+@OUT_OPTION
+@click.option("--endpoint", required=True, help="Base URL of the SPARQL server (Graph Store Protocol).")
+@click.option("--graph", "graph_iri", default=None, help="Named graph to load into (default: the default graph).")
+@click.option("--user", default=None, envvar="KG_SPARQL_USER", help="HTTP basic-auth user.")
+@click.option("--password", default=None, envvar="KG_SPARQL_PASSWORD", help="HTTP basic-auth password.")
+def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None) -> None:
+    """Load the graph into a SPARQL 1.1 server, idempotently.
+
+    \b
+    Example:
+      kg push sparql --endpoint http://127.0.0.1:7878 --graph https://w3id.org/ukg/graph
+    """
+    from kg.stores.sparql_endpoint import push as push_sparql
+
+    count = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password)
+    click.echo(f"pushed: the endpoint now holds {count} triples in the target graph")
+
+
+@push.command()
+@OUT_OPTION
+@click.option("--uri", required=True, envvar="NEO4J_URI", help="bolt:// or neo4j:// URI.")
+@click.option("--user", default="neo4j", envvar="NEO4J_USER", show_default=True)
+@click.option("--password", required=True, envvar="NEO4J_PASSWORD")
+@click.option("--database", default=None, envvar="NEO4J_DATABASE", help="Database name (default: server's).")
+@click.option("--batch-size", default=500, show_default=True, help="Rows per UNWIND batch.")
+def neo4j(out: Path, uri: str, user: str, password: str, database: str | None, batch_size: int) -> None:
+    """Load the graph into Neo4j with MERGE (a second push creates nothing).
+
+    \b
+    Example:
+      kg push neo4j --uri bolt://localhost:7687 --user neo4j --password secret
+    """
+    from kg.stores.neo4j_store import push as push_neo4j
+
+    counts = push_neo4j(out, uri, user, password, database=database, batch_size=batch_size)
+    click.echo("pushed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,0 +1,78 @@
+"""The CLI: every command has --help with an example; bad input gives one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from kg.cli import COMMANDS, LazyGroup, cli
+
+
+def _all_commands() -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+    ctx = click.Context(cli)
+    for name in LazyGroup.list_commands(cli, ctx):  # type: ignore[arg-type]
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None, name
+        found.append((name,))
+        if isinstance(cmd, click.Group):
+            found += [(name, sub) for sub in cmd.list_commands(ctx)]
+    return found
+
+
+def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def test_registry_lists_every_command() -> None:
+    assert {c[0] for c in _all_commands()} == set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", [(), *_all_commands()], ids=lambda p: " ".join(p) or "kg")
+def test_help_shows_an_example(path: tuple[str, ...]) -> None:
+    result = run_kg(*path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Example" in result.stdout
+
+
+def test_missing_input_is_one_line_error(tmp_path: Path) -> None:
+    result = run_kg("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "not found" in result.stderr
+
+
+def test_no_text_found(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = run_kg("build", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q")
+    assert result.returncode == 2
+    assert "no text" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_out(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    src = tmp_path / "a.txt"
+    src.write_text("某市总工会开展“暖心行动”。", encoding="utf-8")
+    result = run_kg("build", str(src), "--out", str(locked / "out"), "-q")
+    assert result.returncode == 3
+    assert "cannot write" in result.stderr
+
+
+def test_out_is_a_file(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("某市总工会开展“暖心行动”。", encoding="utf-8")
+    blocker = tmp_path / "out"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_kg("build", str(src), "--out", str(blocker), "-q")
+    assert result.returncode == 3
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.stderr
