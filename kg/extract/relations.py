@@ -1,0 +1,330 @@
+"""Relation candidates from sentence patterns: runs, serves, located_in, partners_with, guides, has_role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kg.extract.groups import GroupHit
+from kg.extract.initiatives import InitiativeHit
+from kg.extract.orgs import OrgHit
+from kg.extract.persons import PersonHit
+from kg.extract.regions import Place
+from kg.extract.unions import UnionHit
+from kg.model import EntityType, Predicate
+
+T = EntityType
+P = Predicate
+Span = tuple[int, int]
+
+CONFIDENCE = {
+    "runs.agent": 0.9,
+    "runs.main_body": 0.75,
+    "runs.main_body_untriggered": 0.6,
+    "serves.name": 0.85,
+    "serves.sentence": 0.75,
+    "serves.topic": 0.55,
+    "located_in.name": 0.95,
+    "located_in.adjacent": 0.9,
+    "partners_with.joint": 0.8,
+    "guides.under_guidance": 0.85,
+    "guides.verb": 0.8,
+    "has_role.title": 0.85,
+}
+
+_PARTNER_BEFORE = ("联合", "会同", "携手", "协同", "联手", "与", "同", "和", "及", "、")
+_GUIDE = re.compile(
+    r"在([^，,。；;]{2,40}?)(?:的)?(?:精心|大力|有力|悉心|具体)?指导(?:[和与及、](?:帮助|支持|推动|关心))?下"
+)
+_GUIDE_VERB = re.compile(r"指导(?:成立|建立|组建|推动|帮助|支持)?")
+_JOINT_AFTER = ("联合", "合作", "共建", "携手", "共同", "举行", "签署", "签订", "联办", "联手", "协作", "会商", "召开")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A union or organisation mention seen as a possible subject."""
+
+    start: int
+    end: int
+    type: EntityType
+    name: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """One relation candidate before evidence is attached: sentence span, rule, attrs."""
+
+    subject_type: EntityType
+    subject: str
+    predicate: Predicate
+    object_type: EntityType
+    object: str
+    span: Span
+    rule: str
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+def _inside(a: int, b: int, span: Span) -> bool:
+    return span[0] <= a and b <= span[1]
+
+
+def _is_partner_object(text: str, a: Actor, sent: Span) -> bool:
+    pre = text[max(sent[0], a.start - 3) : a.start]
+    return pre.endswith(_PARTNER_BEFORE[:5]) or bool(_guided_spans(text, sent, a))
+
+
+def _is_subject(text: str, a: Actor, sent: Span) -> bool:
+    """An organisation opening its sentence or clause (not 在…/由… or an object)."""
+    return a.start == sent[0] or text[a.start - 1] in "，,；;：:。\n”"
+
+
+def _guided_spans(text: str, sent: Span, a: Actor) -> bool:
+    for m in _GUIDE.finditer(text, sent[0], sent[1]):
+        if m.start(1) <= a.start and a.end <= m.end(1):
+            return True
+    return False
+
+
+def runs(
+    text: str,
+    sents: list[Span],
+    inits: list[InitiativeHit],
+    actors: list[Actor],
+    main: Actor | None,
+    has_trigger: Callable[[Span], bool],
+) -> list[Found]:
+    """Each initiative is run by the sentence's agent (first body before it that is not a partner
+    or guide), else by the article's main body."""
+    out: list[Found] = []
+    for sent in sents:
+        in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
+        if not in_sent:
+            continue
+        triggered = has_trigger(sent)
+        for i in in_sent:
+            before = [
+                a
+                for a in actors
+                if _inside(a.start, a.end, sent) and a.end <= i.start and not _is_partner_object(text, a, sent)
+            ]
+            agents = [a for a in before if a.type == T.UNION_BODY] or [a for a in before if _is_subject(text, a, sent)]
+            if agents:
+                a = agents[0]
+                out.append(Found(a.type, a.name, P.RUNS, T.INITIATIVE, i.name, sent, "runs.agent"))
+            elif main is not None:
+                rule = "runs.main_body" if (i.trigger or triggered) else "runs.main_body_untriggered"
+                out.append(Found(main.type, main.name, P.RUNS, T.INITIATIVE, i.name, sent, rule))
+    return out
+
+
+_MODIFIER_GAP = 10  # "新就业形态劳动者建会入会工作“某某”新模式": a group describing the initiative
+_CLAUSE_PUNCT = "，,；;：:。！？!?\n"
+
+
+def _serve_cued(text: str, g: GroupHit, sent: Span, cues: re.Pattern[str]) -> bool:
+    """A serve cue word is written before the group in its clause."""
+    lo = sent[0]
+    for k in range(g.start - 1, sent[0] - 1, -1):
+        if text[k] in _CLAUSE_PUNCT:
+            lo = k + 1
+            break
+    return cues.search(text, lo, g.start) is not None
+
+
+def serves(
+    text: str,
+    sents: list[Span],
+    paras: list[Span],
+    inits: list[InitiativeHit],
+    groups: list[GroupHit],
+    cues: re.Pattern[str],
+    main: InitiativeHit | None = None,
+    providers: dict[str, re.Pattern[str]] | None = None,
+) -> list[Found]:
+    """Initiative → worker group: the group is in the initiative's name or written right before it;
+    or a serve cue (为/针对/关爱 …) precedes the group in its clause, linking it to the sentence's
+    initiatives, else to the paragraph's current initiative (the topic)."""
+    out: list[Found] = []
+    providers = providers or {}
+    topic: InitiativeHit | None = None
+    para_of = {s: next((p for p in paras if p[0] <= s[0] < p[1]), s) for s in sents}
+    last_para: Span | None = None
+    for sent in sents:
+        if para_of[sent] != last_para:
+            topic, last_para = None, para_of[sent]
+        in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
+        gs = [g for g in groups if _inside(g.start, g.end, sent)]
+        for g in gs:
+            strong = providers.get(g.name)
+            if strong is not None:
+                if _serve_cued(text, g, sent, strong) and in_sent:
+                    for i in in_sent:
+                        out.append(
+                            Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, "serves.sentence")
+                        )
+                continue
+            near = [
+                i
+                for i in in_sent
+                if i.start <= g.start
+                and g.end <= i.end
+                or 0 <= i.start - g.end <= _MODIFIER_GAP
+                and not any(c in _CLAUSE_PUNCT + "、" for c in text[g.end : i.start])
+            ]
+            for i in near:
+                out.append(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, "serves.name"))
+            if near or not _serve_cued(text, g, sent, cues):
+                continue
+            fallback = topic or main
+            before = [i for i in in_sent if i.end <= g.start]
+            nearest = in_sent if len(in_sent) <= 2 else before[-1:] or in_sent[:1]
+            targets = nearest or ([fallback] if fallback else [])
+            rule = "serves.sentence" if in_sent else "serves.topic"
+            for i in targets:
+                out.append(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, rule))
+        if in_sent:
+            topic = in_sent[-1]
+    return out
+
+
+def located_in(
+    sent_of: Callable[[int], Span], unions: list[UnionHit], orgs: list[OrgHit], places: list[Place]
+) -> list[Found]:
+    """Bodies are located in the region their name starts with; sub-county places in the region
+    written just before them."""
+    out: list[Found] = []
+    for u in unions:
+        if u.place is not None and u.name:
+            out.append(
+                Found(T.UNION_BODY, u.name, P.LOCATED_IN, T.REGION, u.place.name, sent_of(u.start), "located_in.name")
+            )
+    for o in orgs:
+        if o.place is not None and o.name:
+            out.append(
+                Found(T.ORGANIZATION, o.name, P.LOCATED_IN, T.REGION, o.place.name, sent_of(o.start), "located_in.name")
+            )
+    for p in places:
+        if p.parent_name:
+            out.append(
+                Found(T.REGION, p.name, P.LOCATED_IN, T.REGION, p.parent_name, sent_of(p.start), "located_in.adjacent")
+            )
+    return out
+
+
+def partners(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
+    """X与Y联合/合作/共建…, and (subject) 联合/会同/携手 Y: UnionBody partners_with the other body."""
+    out: list[Found] = []
+    for sent in sents:
+        acts = [a for a in actors if _inside(a.start, a.end, sent)]
+        for k, a in enumerate(acts):
+            pre = text[max(sent[0], a.start - 2) : a.start]
+            if pre.endswith(("联合", "会同", "携手", "协同", "联手")):
+                subj = next(
+                    (b for b in acts[:k] if not text[max(sent[0], b.start - 2) : b.start].endswith(("联合", "会同"))),
+                    None,
+                )
+                subj = subj or main
+                if subj is not None and subj.name != a.name:
+                    out.append(_partner(subj, a, sent))
+            elif pre.endswith("与") and k > 0:
+                j = a.end
+                while j < sent[1] and text[j] in "、和及" and any(b.start == j + 1 for b in acts):
+                    j = next(b.end for b in acts if b.start == j + 1)
+                if text.startswith(_JOINT_AFTER, j):
+                    subj = acts[k - 1]
+                    if subj.end + 1 == a.start and subj.name != a.name:
+                        out.append(_partner(subj, a, sent))
+                        for b in acts[k + 1 :]:
+                            if b.end <= j:
+                                out.append(_partner(subj, b, sent))
+    return out
+
+
+def _partner(a: Actor, b: Actor, sent: Span) -> Found:
+    if a.type != T.UNION_BODY and b.type == T.UNION_BODY:
+        a, b = b, a
+    return Found(a.type, a.name, P.PARTNERS_WITH, b.type, b.name, sent, "partners_with.joint")
+
+
+def guides(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
+    """在X(、Y)指导下 … Z: X and Y guide Z (the next union, else the main body); X指导(成立) Z."""
+    out: list[Found] = []
+    for sent in sents:
+        unions = [a for a in actors if a.type == T.UNION_BODY and _inside(a.start, a.end, sent)]
+        for m in _GUIDE.finditer(text, sent[0], sent[1]):
+            guides_ = [a for a in unions if m.start(1) <= a.start and a.end <= m.end(1)]
+            others = [a for a in unions if a.start >= m.end()]
+            subject = [
+                a for a in unions if a.end <= m.start() and not any(c in "，,；;" for c in text[a.end : m.start()])
+            ]
+            target = subject[-1] if subject else others[0] if others else main
+            for g in guides_:
+                if target is not None and target.type == T.UNION_BODY and target.name != g.name:
+                    out.append(
+                        Found(T.UNION_BODY, g.name, P.GUIDES, T.UNION_BODY, target.name, sent, "guides.under_guidance")
+                    )
+        for k, a in enumerate(unions):
+            v = _GUIDE_VERB.match(text, a.end)
+            if v and k + 1 < len(unions) and unions[k + 1].start - v.end() <= 2 and unions[k + 1].name != a.name:
+                b = unions[k + 1]
+                out.append(Found(T.UNION_BODY, a.name, P.GUIDES, T.UNION_BODY, b.name, sent, "guides.verb"))
+    return out
+
+
+_ROLE_GAP = 8
+_ROLE_PUNCT = set('，,。；;：:、！？!?“”"()（）\n ')
+
+
+def _body_before(text: str, actors: list[Actor], lo: int, end: int) -> Actor | None:
+    """The union or organisation written just before a title chain (a department name such as
+    权益保障部 may sit in between): its end lies in [lo - gap, end) with no punctuation after it."""
+    best: Actor | None = None
+    for a in actors:
+        if (
+            lo - _ROLE_GAP <= a.end < end
+            and a.end <= lo + 4
+            and not any(c in _ROLE_PUNCT for c in text[a.end : max(a.end, lo)])
+        ):
+            if best is None or a.end > best.end:
+                best = a
+    return best
+
+
+def has_role(
+    text: str,
+    sent_of: Callable[[int], Span],
+    persons: list[PersonHit],
+    actors: list[Actor],
+    titles_before: Callable[[int], int],
+) -> list[Found]:
+    """ "<body>[department]<title>、<title><name>", repeatable: "<body1><title1>、<body2><title2><name>"."""
+    out: list[Found] = []
+    for p in persons:
+        lo, end = p.title_start, p.start
+        if lo == end:
+            continue
+        while True:
+            body = _body_before(text, actors, lo, end)
+            if body is None:
+                break
+            role = text[body.end : end]
+            out.append(
+                Found(
+                    T.PERSON,
+                    p.name,
+                    P.HAS_ROLE,
+                    body.type,
+                    body.name,
+                    sent_of(p.start),
+                    "has_role.title",
+                    (("role", role),),
+                )
+            )
+            if body.start == 0 or text[body.start - 1] not in "、，,":
+                break
+            end = body.start - 1
+            lo = titles_before(end)
+            if lo == end:
+                break
+    return out
