@@ -108,7 +108,11 @@ class MappedText:
         if end <= start:
             o = self.to_orig(start)
             return o, o
-        return self.to_orig(start), self.to_orig(end - 1) + 1
+        o_start, o_end = self.to_orig(start), self.to_orig(end - 1) + 1
+        if o_end <= o_start:  # the span crosses a stitch seam back to earlier text: keep the part before it
+            p = self.pieces[max(bisect_right(self._starts, start) - 1, 0)]
+            o_end = p.orig_start + p.length
+        return o_start, o_end
 
 
 @dataclass(frozen=True)
