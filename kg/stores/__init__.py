@@ -1,0 +1,1 @@
+"""Stores: embedded Oxigraph and LadybugDB, Neo4j and SPARQL-endpoint push."""
