@@ -24,11 +24,30 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def _plain(value: object) -> object:
+    """A JSON-ready value: numbers, strings, lists and dicts as they are, anything else as text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _cell(value: object) -> str:
+    """Table/CSV text of a value: lists and dicts as JSON, the rest with `str`."""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(_plain(value), ensure_ascii=False)
+    return str(value)
+
+
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat) -> str:
     """Render rows in the chosen format; cells are shown with `str`, None as empty."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
     if fmt is OutputFormat.JSON:
-        return json.dumps([dict(zip(columns, row, strict=False)) for row in cells], ensure_ascii=False, indent=2)
+        records = [dict(zip(columns, (_plain(v) for v in row), strict=False)) for row in rows]
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    cells = [["" if v is None else _cell(v) for v in row] for row in rows]
     if fmt is OutputFormat.CSV:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

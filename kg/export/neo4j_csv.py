@@ -1,0 +1,142 @@
+"""`neo4j-admin database import` CSVs under OUT/neo4j-import/, plus the command line that loads them.
+
+One file per node label (nodes_<Label>.csv) and per relationship type
+(rels_<TYPE>.csv) with the tool's header conventions: `id:ID(Entity)`, `:LABEL`,
+typed columns (`aliases:string[]`, `confidence:double`), `:START_ID(Entity)`,
+`:END_ID(Entity)`, `:TYPE`. Arrays use ARRAY_DELIMITER; the tool has no escape
+for it, so a delimiter inside an element is written as its full-width form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shlex
+from pathlib import Path
+
+from kg.export.atomic import atomic_dir
+from kg.model import KnowledgeGraph
+from kg.pgraph import Columns, PropertyGraph, PropType, to_property_graph
+from kg.settings import Settings
+
+FOLDER = "neo4j-import"
+ID_SPACE = "Entity"
+ARRAY_DELIMITER = ";"
+ARRAY_DELIMITER_SUBSTITUTE = "\uff1b"  # FULLWIDTH SEMICOLON
+HEADER_TYPES: dict[PropType, str] = {
+    PropType.STRING: "",
+    PropType.INT: ":long",
+    PropType.FLOAT: ":double",
+    PropType.STRING_LIST: ":string[]",
+}
+"""neo4j-admin header suffix for each property type."""
+
+
+def _header(columns: Columns) -> list[str]:
+    return [f"{k}{HEADER_TYPES[t]}" for k, t in columns]
+
+
+def _cell(value: object, type_: PropType) -> str:
+    if value is None:
+        return ""
+    if type_ is PropType.STRING_LIST:
+        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, ARRAY_DELIMITER_SUBSTITUTE)
+                                    for v in value)  # type: ignore[union-attr]
+    if type_ is PropType.FLOAT:
+        return repr(float(value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def _cells(props: tuple[tuple[str, object], ...], columns: Columns) -> list[str]:
+    return [_cell(v, t) for (_, v), (_, t) in zip(props, columns, strict=True)]
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def node_files(pg: PropertyGraph) -> dict[str, str]:
+    """nodes_<Label>.csv name -> text, for every label that has nodes."""
+    out = {}
+    for label, columns in pg.node_schema.items():
+        rows = pg.nodes_of(label)
+        if not rows:
+            continue
+        header = [f"id:ID({ID_SPACE})", ":LABEL"] + _header(columns[1:])
+        body = [[n.id, label] + _cells(n.props[1:], columns[1:]) for n in rows]
+        out[f"nodes_{label}.csv"] = _csv_text(header, body)
+    return out
+
+
+def rel_files(pg: PropertyGraph) -> dict[str, str]:
+    """rels_<TYPE>.csv name -> text, for every relationship type that has relationships."""
+    out = {}
+    for type_, columns in pg.rel_schema.items():
+        rows = pg.rels_of(type_)
+        if not rows:
+            continue
+        header = [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"] + _header(columns)
+        body = [[r.start, r.end, type_] + _cells(r.props, columns) for r in rows]
+        out[f"rels_{type_}.csv"] = _csv_text(header, body)
+    return out
+
+
+def import_command(node_names: list[str], rel_names: list[str], database: str = "neo4j") -> list[str]:
+    """The argv of `neo4j-admin database import full` for these files (run from the CSV folder)."""
+    return [
+        "neo4j-admin", "database", "import", "full",
+        "--overwrite-destination",
+        "--id-type=string",
+        f"--array-delimiter={ARRAY_DELIMITER}",
+        "--multiline-fields=true",
+        *[f"--nodes={name}" for name in node_names],
+        *[f"--relationships={name}" for name in rel_names],
+        database,
+    ]
+
+
+def _script(argv: list[str]) -> str:
+    command = " ".join(argv[:4]) + " \\\n  " + " \\\n  ".join(shlex.quote(a) for a in argv[4:-1])
+    return (
+        "#!/bin/sh\n"
+        "# Load these CSVs into a stopped Neo4j 5 database (replaces its contents).\n"
+        "# Usage: sh import.sh [database]   (default: neo4j; neo4j-admin must be on PATH)\n"
+        "set -eu\n"
+        'cd "$(dirname "$0")"\n'
+        f'{command} \\\n  "${{1:-{argv[-1]}}}"\n'
+    )
+
+
+def _readme(argv: list[str], names: list[str]) -> str:
+    files = "\n".join(f"- `{n}`" for n in names)
+    return (
+        "# Neo4j bulk import\n\n"
+        "Files written by `kg build` for `neo4j-admin database import full` (Neo4j 5).\n"
+        "Stop the database, then run `sh import.sh [database]` from anywhere, or from this folder:\n\n"
+        "```sh\n" + " ".join(shlex.quote(a) for a in argv) + "\n```\n\n"
+        "Every node shares the ID space `Entity` (ids are the graph.jsonl ids). Arrays are "
+        f"`{ARRAY_DELIMITER}`-delimited; a `{ARRAY_DELIMITER}` inside an element is written as "
+        f"`{ARRAY_DELIMITER_SUBSTITUTE}`. Fields may span lines (evidence quotes), hence "
+        "`--multiline-fields=true`. For an incremental load into a running server use `kg push neo4j`.\n\n"
+        "## Files\n\n" + files + "\n"
+    )
+
+
+def write_csv(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
+    """Output writer: OUT/neo4j-import/ with one CSV per label and type, import.sh and IMPORT.md."""
+    pg = to_property_graph(graph)
+    nodes, rels = node_files(pg), rel_files(pg)
+    argv = import_command(sorted(nodes), sorted(rels))
+    readme = _readme(argv, sorted(nodes) + sorted(rels))
+    files = {**nodes, **rels, "import.sh": _script(argv), "IMPORT.md": readme}
+    target = settings.out / FOLDER
+    with atomic_dir(target) as tmp:
+        tmp.chmod(0o755)
+        for name, text in sorted(files.items()):
+            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
+        (tmp / "import.sh").chmod(0o755)
+    return [target / name for name in sorted(files)]

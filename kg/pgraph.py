@@ -1,0 +1,336 @@
+"""The property-graph view of a KnowledgeGraph: typed node and relationship rows.
+
+Every property-graph writer (LadybugDB, Neo4j push, neo4j-admin CSV, GraphML)
+builds from these rows, so they all agree on labels, types and properties.
+
+Model: node labels are the six entity types plus Article; every node has
+`id`, `name`, `aliases` (list), `articles` (list of "doc#index"); Region adds
+`level` and `code`; other entity attributes become string properties.
+Relationship types are the predicates in upper case plus MENTIONS
+(Article→entity), each with `id`, `predicate`, `confidence`, `evidence_count`, `sources`
+(list of "doc#article", parallel to `quotes`), `quotes` (list) and their
+attributes (`role` on HAS_ROLE).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.ids import article_id
+from kg.model import (
+    Article,
+    Entity,
+    EntityType,
+    Evidence,
+    KnowledgeGraph,
+    MappedText,
+    Predicate,
+    Relation,
+)
+
+ARTICLE = "Article"
+MENTIONS = "MENTIONS"
+NODE_LABELS: tuple[str, ...] = tuple(t.value for t in EntityType) + (ARTICLE,)
+REL_TYPES: tuple[str, ...] = tuple(p.label for p in Predicate) + (MENTIONS,)
+
+
+class PropType(StrEnum):
+    """Property types shared by every engine (LadybugDB column type, neo4j-admin header type)."""
+
+    STRING = "STRING"
+    INT = "INT64"
+    FLOAT = "DOUBLE"
+    STRING_LIST = "STRING[]"
+
+
+Columns = tuple[tuple[str, PropType], ...]
+"""(property name, type) pairs in column order."""
+
+S, N, F, L = PropType.STRING, PropType.INT, PropType.FLOAT, PropType.STRING_LIST
+
+ENTITY_PROPS: Columns = (("id", S), ("name", S), ("aliases", L), ("articles", L))
+"""Properties of every entity node, in column order."""
+
+LABEL_PROPS: dict[str, Columns] = {
+    EntityType.REGION.value: (("level", S), ("code", S)),
+}
+"""Properties a label always has beyond ENTITY_PROPS (present even when empty, so queries bind)."""
+
+ARTICLE_PROPS: Columns = (  # `position` is Article.index (`index` is a reserved word in LadybugDB)
+    ("id", S), ("name", S), ("doc", S), ("position", N), ("kind", S), ("byline", S),
+)
+
+REL_PROPS: Columns = (
+    ("id", S), ("predicate", S), ("confidence", F), ("evidence_count", N), ("sources", L), ("quotes", L),
+)
+"""Properties of every relationship, in column order. `predicate` is the guideline name (runs, serves…),
+so a query can return it on every engine (Neo4j spells the type `type(r)`, LadybugDB `label(r)`)."""
+
+TYPE_PROPS: dict[str, Columns] = {
+    Predicate.HAS_ROLE.label: (("role", S),),
+}
+
+ATTR_RENAMES = {"adcode": "code"}
+"""Entity attribute keys stored under another property name."""
+
+_SAFE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+
+UB, INI, WG, RG, ORG, PER = (t.value for t in EntityType)
+REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
+    Predicate.RUNS.label: ((UB, INI), (ORG, INI)),
+    Predicate.SERVES.label: ((INI, WG),),
+    Predicate.LOCATED_IN.label: ((UB, RG), (ORG, RG), (RG, RG)),
+    Predicate.PARTNERS_WITH.label: ((UB, ORG), (UB, UB)),
+    Predicate.GUIDES.label: ((UB, UB),),
+    Predicate.HAS_ROLE.label: ((PER, UB), (PER, ORG)),
+    MENTIONS: tuple((ARTICLE, t.value) for t in EntityType),
+}
+"""The (start label, end label) pairs of each relationship type the guideline allows."""
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One node: its label and its properties in schema order (None = absent)."""
+
+    id: str
+    label: str
+    props: tuple[tuple[str, object], ...]
+
+    def prop_dict(self, drop_empty: bool = False) -> dict[str, object]:
+        return {k: v for k, v in self.props if not (drop_empty and v is None)}
+
+
+@dataclass(frozen=True)
+class RelRow:
+    """One relationship: type, labelled ends and properties in schema order (None = absent)."""
+
+    id: str
+    type: str
+    start: str
+    start_label: str
+    end: str
+    end_label: str
+    props: tuple[tuple[str, object], ...]
+
+    def prop_dict(self, drop_empty: bool = False) -> dict[str, object]:
+        return {k: v for k, v in self.props if not (drop_empty and v is None)}
+
+
+@dataclass(frozen=True)
+class PropertyGraph:
+    """All rows plus the schema they follow (property columns per label and per type)."""
+
+    nodes: tuple[NodeRow, ...]
+    rels: tuple[RelRow, ...]
+    node_schema: dict[str, Columns]
+    rel_schema: dict[str, Columns]
+    endpoints: dict[str, tuple[tuple[str, str], ...]]
+
+    def nodes_of(self, label: str) -> list[NodeRow]:
+        return [n for n in self.nodes if n.label == label]
+
+    def rels_of(self, type_: str) -> list[RelRow]:
+        return [r for r in self.rels if r.type == type_]
+
+
+def mention_id(article_node: str, entity: str) -> str:
+    """Id of the MENTIONS relationship from an article node to an entity."""
+    return "m-" + hashlib.sha1(f"{article_node}\x1f{entity}".encode()).hexdigest()[:12]
+
+
+def _attr_props(attrs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in attrs:
+        name = ATTR_RENAMES.get(key, key)
+        if _SAFE_KEY.match(name) and name not in out:
+            out[name] = value
+    return out
+
+
+def _node_schema(graph: KnowledgeGraph) -> dict[str, Columns]:
+    extra: dict[str, set[str]] = defaultdict(set)
+    for e in graph.entities:
+        extra[e.type.value].update(_attr_props(e.attrs))
+    schema: dict[str, Columns] = {}
+    for t in EntityType:
+        fixed = ENTITY_PROPS + LABEL_PROPS.get(t.value, ())
+        known = {k for k, _ in fixed}
+        schema[t.value] = fixed + tuple((k, S) for k in sorted(extra[t.value] - known))
+    schema[ARTICLE] = ARTICLE_PROPS
+    return schema
+
+
+def _rel_schema(graph: KnowledgeGraph) -> dict[str, Columns]:
+    extra: dict[str, set[str]] = defaultdict(set)
+    for r in graph.relations:
+        extra[r.predicate.label].update(_attr_props(r.attrs))
+    schema: dict[str, Columns] = {}
+    for type_ in REL_TYPES:
+        fixed = REL_PROPS + TYPE_PROPS.get(type_, ())
+        known = {k for k, _ in fixed}
+        schema[type_] = fixed + tuple((k, S) for k in sorted(extra[type_] - known))
+    return schema
+
+
+def _cells(values: dict[str, object], columns: Columns) -> tuple[tuple[str, object], ...]:
+    """Values in column order: lists default to [], empty scalars become None (absent)."""
+    out = []
+    for key, type_ in columns:
+        value = values.get(key)
+        if type_ is L:
+            value = list(value) if isinstance(value, list | tuple) else []
+        elif value == "":
+            value = None
+        out.append((key, value))
+    return tuple(out)
+
+
+def _entity_row(e: Entity, columns: Columns) -> NodeRow:
+    values: dict[str, object] = {"id": e.id, "name": e.name, "aliases": e.aliases, "articles": e.articles}
+    values.update(_attr_props(e.attrs))
+    return NodeRow(e.id, e.type.value, _cells(values, columns))
+
+
+def _article_nodes(graph: KnowledgeGraph) -> dict[str, NodeRow]:
+    """Article nodes keyed by Article.key: every article read plus any key an entity cites."""
+    known = {a.key: a for a in graph.articles}
+    keys = set(known) | {k for e in graph.entities for k in e.articles}
+    nodes = {}
+    for key in keys:
+        doc, _, index = key.rpartition("#")
+        number = int(index) if index.isdigit() else None
+        a = known.get(key)
+        values: dict[str, object] = {
+            "id": article_id(doc, number) if number is not None else article_id(key, -1),
+            "name": (a.headline if a else "") or key, "doc": doc, "position": number,
+            "kind": a.kind if a else None, "byline": a.byline if a else None,
+        }
+        nodes[key] = NodeRow(str(values["id"]), ARTICLE, _cells(values, ARTICLE_PROPS))
+    return nodes
+
+
+def _rel_row(graph: KnowledgeGraph, r: Relation, columns: Columns) -> RelRow:
+    start, end = graph.entity(r.subject), graph.entity(r.object)
+    values: dict[str, object] = {
+        "id": r.id, "predicate": r.predicate.value, "confidence": float(r.confidence),
+        "evidence_count": len(r.evidence),
+        "sources": [f"{ev.doc}#{ev.article}" for ev in r.evidence], "quotes": [ev.quote for ev in r.evidence],
+    }
+    values.update(_attr_props(r.attrs))
+    cells = _cells(values, columns)
+    return RelRow(r.id, r.predicate.label, start.id, start.type.value, end.id, end.type.value, cells)
+
+
+def _mention_rows(graph: KnowledgeGraph, articles: dict[str, NodeRow],
+                  columns: Columns) -> list[RelRow]:
+    rows = []
+    for e in graph.entities:
+        for key in e.articles:
+            art = articles[key].id
+            values: dict[str, object] = {
+                "id": mention_id(art, e.id), "predicate": "mentions", "confidence": 1.0, "evidence_count": 1,
+                "sources": [key], "quotes": [],
+            }
+            cells = _cells(values, columns)
+            rows.append(RelRow(str(values["id"]), MENTIONS, art, ARTICLE, e.id, e.type.value, cells))
+    return rows
+
+
+def to_property_graph(graph: KnowledgeGraph) -> PropertyGraph:
+    """The property-graph rows of `graph`, sorted by (label, id) and (type, id) for deterministic output."""
+    node_schema, rel_schema = _node_schema(graph), _rel_schema(graph)
+    articles = _article_nodes(graph)
+    nodes = [_entity_row(e, node_schema[e.type.value]) for e in graph.entities] + list(articles.values())
+    rels = [_rel_row(graph, r, rel_schema[r.predicate.label]) for r in graph.relations]
+    rels += _mention_rows(graph, articles, rel_schema[MENTIONS])
+    endpoints = {t: tuple(sorted(set(pairs) | {(r.start_label, r.end_label) for r in rels if r.type == t}))
+                 for t, pairs in REL_ENDPOINTS.items()}
+    return PropertyGraph(
+        nodes=tuple(sorted(nodes, key=lambda n: (n.label, n.id))),
+        rels=tuple(sorted(rels, key=lambda r: (r.type, r.id))),
+        node_schema=node_schema, rel_schema=rel_schema, endpoints=endpoints,
+    )
+
+
+# --- reading a build back: graph.jsonl (+ articles.jsonl) -> KnowledgeGraph -------------------------
+
+def _entity_from_line(obj: dict) -> Entity:
+    props = dict(obj.get("properties") or {})
+    type_ = EntityType(obj["labels"][0])
+    name = str(props.pop("name", ""))
+    aliases = tuple(str(a) for a in props.pop("aliases", []) or [])
+    articles = tuple(str(a) for a in props.pop("articles", []) or [])
+    attrs = tuple((str(k), str(v)) for k, v in props.items() if not isinstance(v, list | dict))
+    return Entity(str(obj["id"]), type_, name, aliases, attrs, articles)
+
+
+def _relation_from_line(obj: dict) -> Relation:
+    props = dict(obj.get("properties") or {})
+    confidence = float(props.pop("confidence", 1.0))
+    evidence = tuple(
+        Evidence(str(ev.get("doc", "")), int(ev.get("article", 0)), int(ev.get("start", 0)),
+                 int(ev.get("end", 0)), str(ev.get("quote", "")), str(ev.get("rule", "")),
+                 float(ev.get("confidence", 1.0)))
+        for ev in props.pop("evidence", []) or []
+    )
+    attrs = tuple((str(k), str(v)) for k, v in props.items() if not isinstance(v, list | dict))
+    predicate = Predicate(str(obj["label"]).lower())
+    return Relation(str(obj["id"]), str(obj["start"]["id"]), predicate, str(obj["end"]["id"]),
+                    evidence, confidence, attrs)
+
+
+def _article_from_line(obj: dict) -> Article:
+    spans = tuple(tuple(s) for s in obj.get("body_spans") or [])
+    return Article(str(obj["doc"]), int(obj["index"]), str(obj.get("headline") or ""),
+                   str(obj.get("byline") or ""), MappedText(str(obj.get("body") or ""), ()), spans,  # type: ignore[arg-type]
+                   str(obj.get("kicker") or ""), str(obj.get("kind") or "story"))
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    """Every JSON object of a JSON-lines file; a broken line is an InputError naming it."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError as exc:
+            raise InputError(f"{path}:{number}: not JSON: {exc}") from exc
+    return out
+
+
+_ENTITY_LABELS = {t.value for t in EntityType}
+_PREDICATE_LABELS = {p.label for p in Predicate}
+
+
+def load_graph(out_dir: Path) -> KnowledgeGraph:
+    """Rebuild the KnowledgeGraph of a build from OUT/graph.jsonl (and OUT/articles.jsonl when present)."""
+    path = out_dir / "graph.jsonl"
+    if not path.is_file():
+        raise InputError(f"no graph at {path}; run `kg build --out {out_dir}` first")
+    lines = _read_jsonl(path)
+    art_path = out_dir / "articles.jsonl"
+    try:
+        entities = [_entity_from_line(o) for o in lines
+                    if o.get("type") == "node" and (o.get("labels") or [None])[0] in _ENTITY_LABELS]
+        relations = [_relation_from_line(o) for o in lines
+                     if o.get("type") == "relationship" and o.get("label") in _PREDICATE_LABELS]
+        articles = [_article_from_line(o) for o in _read_jsonl(art_path)] if art_path.is_file() else []
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise InputError(f"{path}: a line does not follow the graph.jsonl contract: {exc!r}") from exc
+    ids = {e.id for e in entities}
+    dangling = [r.id for r in relations if r.subject not in ids or r.object not in ids]
+    if dangling:
+        raise InputError(f"{path}: relationship {dangling[0]} points at a node that is not in the file")
+    return KnowledgeGraph(
+        entities=tuple(sorted(entities, key=lambda e: e.id)),
+        relations=tuple(sorted(relations, key=lambda r: r.id)),
+        articles=tuple(articles),
+    )
