@@ -1,0 +1,435 @@
+"""`graph.html`: an interactive pyvis page that is one self-contained file (no network needed).
+
+The vis-network library is inlined from pyvis's package data; graph data travels as one escaped
+JSON block that the page's script turns into tooltips with `textContent`, so article text never
+becomes markup. Big graphs get a precomputed layout (physics off) and are capped to the most
+connected entities with a visible note. `read_graph` loads a built `graph.jsonl` back for `kg viz`.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import json
+import math
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from kg.errors import InputError
+from kg.export.atomic import write_text
+from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
+from kg.settings import Settings
+
+PHYSICS_LIMIT = 300
+"""Above this many nodes the layout is precomputed with networkx and physics is off."""
+NODE_CAP = 1500
+"""Above this many nodes only the most connected ones are drawn (with a note saying so)."""
+MAX_QUOTES = 5
+"""Evidence quotes shown per edge tooltip (the total is shown too)."""
+MAX_ARTICLES = 8
+"""Articles listed per node tooltip (the total is shown too)."""
+LAYOUT_SEED = 7
+LAYOUT_CORE = 300
+"""Entities of a big graph laid out by networkx's spring layout; the rest are placed beside a neighbour."""
+_GOLDEN = math.pi * (3 - math.sqrt(5))
+
+TEMPLATES = Path(__file__).parent / "templates"
+VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    """How one entity type is drawn: vis shape, colour, legend glyph and Chinese label."""
+
+    shape: str
+    color: str
+    glyph: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How one predicate is drawn: line colour and Chinese label."""
+
+    color: str
+    zh: str
+
+
+TYPE_STYLE: dict[EntityType, NodeStyle] = {
+    EntityType.UNION_BODY: NodeStyle("dot", "#d62728", "●", "工会组织"),
+    EntityType.INITIATIVE: NodeStyle("diamond", "#ff7f0e", "◆", "举措"),
+    EntityType.WORKER_GROUP: NodeStyle("triangle", "#2ca02c", "▲", "劳动者群体"),
+    EntityType.REGION: NodeStyle("square", "#1f77b4", "■", "地区"),
+    EntityType.ORGANIZATION: NodeStyle("triangleDown", "#9467bd", "▼", "机构"),
+    EntityType.PERSON: NodeStyle("star", "#8c564b", "★", "人物"),
+}
+
+PREDICATE_STYLE: dict[Predicate, EdgeStyle] = {
+    Predicate.RUNS: EdgeStyle("#d62728", "开展"),
+    Predicate.SERVES: EdgeStyle("#2ca02c", "服务"),
+    Predicate.LOCATED_IN: EdgeStyle("#1f77b4", "位于"),
+    Predicate.PARTNERS_WITH: EdgeStyle("#9467bd", "合作"),
+    Predicate.GUIDES: EdgeStyle("#e377c2", "指导"),
+    Predicate.HAS_ROLE: EdgeStyle("#8c564b", "任职"),
+}
+
+
+# ---------------------------------------------------------------- selecting what to draw
+
+
+def _subgraph(graph: KnowledgeGraph, keep: set[str]) -> KnowledgeGraph:
+    """The entities in `keep` and the relations between them (articles kept for headlines)."""
+    return KnowledgeGraph(
+        entities=tuple(e for e in graph.entities if e.id in keep),
+        relations=tuple(r for r in graph.relations if r.subject in keep and r.object in keep),
+        articles=graph.articles,
+    )
+
+
+def degrees(graph: KnowledgeGraph) -> Counter[str]:
+    """Number of relations touching each entity (both directions)."""
+    deg: Counter[str] = Counter({e.id: 0 for e in graph.entities})
+    for r in graph.relations:
+        deg[r.subject] += 1
+        deg[r.object] += 1
+    return deg
+
+
+def most_connected(graph: KnowledgeGraph, cap: int = NODE_CAP, pinned: str = "") -> tuple[KnowledgeGraph, str]:
+    """At most `cap` entities, `pinned` and then the most connected, and a note on what was left out."""
+    if len(graph.entities) <= cap:
+        return graph, ""
+    deg = degrees(graph)
+    ranked = sorted(graph.entities, key=lambda e: (e.id != pinned, -deg[e.id], e.id))
+    kept = _subgraph(graph, {e.id for e in ranked[:cap]})
+    left = Counter(e.type.value for e in ranked[cap:])
+    note = (
+        f"Showing the {cap} most connected of {len(graph.entities)} entities and {len(kept.relations)} of "
+        f"{len(graph.relations)} relations; left out: "
+        + ", ".join(f"{n} {t}" for t, n in sorted(left.items()))
+        + ". To explore one entity, run: kg viz --focus NAME --depth 2 (--types narrows it further)"
+    )
+    return kept, note
+
+
+def _keys(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def find_entity(graph: KnowledgeGraph, name: str) -> Entity:
+    """The entity whose name (or, failing that, a unique alias) is `name`; InputError with close matches."""
+    key = _keys(name)
+    by_name = [e for e in graph.entities if _keys(e.name) == key]
+    by_alias = [e for e in graph.entities if key in {_keys(a) for a in e.aliases}]
+    for found in (by_name, by_alias):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = ", ".join(f"{e.name} ({e.type.value})" for e in found)
+            raise InputError(f"{name!r} names several entities: {listed}; give the full name")
+    labels = sorted({e.name for e in graph.entities} | {a for e in graph.entities for a in e.aliases})
+    close = difflib.get_close_matches(name, labels, n=6, cutoff=0.4)
+    close += [s for s in labels if key and key in _keys(s) and s not in close][: 6 - len(close)]
+    hint = f"; close matches: {', '.join(close)}" if close else "; no close matches (see `kg stats`)"
+    raise InputError(f"no entity named {name!r} in the graph{hint}")
+
+
+def neighbourhood(
+    graph: KnowledgeGraph, center: str, depth: int = 1, types: Iterable[EntityType] = ()
+) -> KnowledgeGraph:
+    """Entities within `depth` relations of `center` (either direction), restricted to `types` if given."""
+    allowed = set(types) or set(EntityType)
+    kind = {e.id: e.type for e in graph.entities}
+    adjacent: dict[str, set[str]] = {e.id: set() for e in graph.entities}
+    for r in graph.relations:
+        adjacent[r.subject].add(r.object)
+        adjacent[r.object].add(r.subject)
+    seen, queue = {center: 0}, deque([center])
+    while queue:
+        node = queue.popleft()
+        if seen[node] >= depth:
+            continue
+        for nxt in sorted(adjacent[node]):
+            if nxt not in seen and kind[nxt] in allowed:
+                seen[nxt] = seen[node] + 1
+                queue.append(nxt)
+    return _subgraph(graph, set(seen))
+
+
+def only_types(graph: KnowledgeGraph, types: Iterable[EntityType]) -> KnowledgeGraph:
+    """The graph restricted to entities of `types` (all when empty)."""
+    allowed = set(types) or set(EntityType)
+    return _subgraph(graph, {e.id for e in graph.entities if e.type in allowed})
+
+
+# ---------------------------------------------------------------- building the page
+
+
+def layout(graph: KnowledgeGraph, core: int = LAYOUT_CORE) -> dict[str, tuple[int, int]]:
+    """Deterministic canvas positions: networkx spring layout of the `core` most connected entities, then each
+    other entity beside an already placed neighbour (linear time, so big graphs stay fast)."""
+    deg = degrees(graph)
+    ranked = sorted(deg, key=lambda n: (-deg[n], n))
+    adjacent: dict[str, list[str]] = {n: [] for n in ranked}
+    for r in graph.relations:
+        if r.subject != r.object:
+            adjacent[r.subject].append(r.object)
+            adjacent[r.object].append(r.subject)
+    g = nx.Graph()
+    g.add_nodes_from(sorted(n for n in ranked[:core] if deg[n]))  # isolated ones go to the outer spiral
+    core_edges = ((r.subject, r.object) for r in graph.relations if r.subject in g and r.object in g)
+    g.add_edges_from(sorted(core_edges))
+    scale = 40.0 * max(len(ranked), 1) ** 0.5
+    spring = nx.spring_layout(g, k=3.0 / max(len(g), 1) ** 0.5, seed=LAYOUT_SEED)
+    pos = {n: (float(x) * scale, float(y) * scale) for n, (x, y) in spring.items()}
+    children: Counter[str] = Counter()
+    outer = 0
+    for start in [n for n in ranked if n in pos] + ranked:
+        if start not in pos:  # first entity of a component the core does not reach: on an outer spiral
+            outer += 1
+            angle, radius = outer * _GOLDEN, scale * 1.1 + 30.0 * outer**0.5
+            pos[start] = (radius * math.cos(angle), radius * math.sin(angle))
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for nxt in sorted(adjacent[node], key=lambda n: (-deg[n], n)):
+                if nxt not in pos:
+                    children[node] += 1
+                    k = children[node]
+                    angle, radius = k * _GOLDEN, 15.0 + 35.0 * k**0.5
+                    x, y = pos[node]
+                    pos[nxt] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+                    queue.append(nxt)
+    return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
+
+
+def _vis_options(physics: bool, edges: int) -> dict[str, object]:
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": physics},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
+            "stabilization": {"enabled": physics, "iterations": 400, "fit": True},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": edges > 500},
+        "nodes": {"scaling": {"min": 10, "max": 42}, "font": {"size": 14, "face": "sans-serif"}},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "font": {"size": 10, "align": "middle", "face": "sans-serif"},
+            "smooth": {"enabled": physics, "type": "dynamic"},
+            "width": 1.5,
+        },
+    }
+
+
+def _network(graph: KnowledgeGraph, physics: bool) -> Network:
+    """The pyvis network: nodes styled by type and sized by degree, edges labelled by predicate."""
+    pos = {} if physics else layout(graph)
+    deg = degrees(graph)
+    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    for e in graph.entities:
+        style = TYPE_STYLE[e.type]
+        extra = {"x": pos[e.id][0], "y": pos[e.id][1]} if e.id in pos else {}
+        net.add_node(
+            e.id, label=e.name, shape=style.shape, color=style.color, value=deg[e.id],
+            kgType=e.type.value, kgAliases=list(e.aliases), kgAttrs=[list(a) for a in e.attrs],
+            kgArticles=list(e.articles), **extra,
+        )
+    for r in graph.relations:
+        evidence = [[f"{ev.doc}#{ev.article}", ev.quote] for ev in r.evidence[:MAX_QUOTES]]
+        net.add_edge(
+            r.subject, r.object, id=r.id, label=r.predicate.value, color=PREDICATE_STYLE[r.predicate].color,
+            kgPredicate=r.predicate.value, kgConfidence=round(r.confidence, 3),
+            kgAttrs=[list(a) for a in r.attrs], kgEvidence=evidence, kgEvidenceTotal=len(r.evidence),
+        )
+    net.options = _vis_options(physics, len(graph.relations))
+    return net
+
+
+def page_data(
+    graph: KnowledgeGraph, note: str = "", physics_limit: int = PHYSICS_LIMIT, focus: str = ""
+) -> dict[str, object]:
+    """Everything the page script needs, as plain JSON-able data (text left raw; the script escapes)."""
+    physics = len(graph.entities) <= physics_limit
+    net = _network(graph, physics)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    used = {k for e in graph.entities for k in e.articles} | {
+        f"{ev.doc}#{ev.article}" for r in graph.relations for ev in r.evidence[:MAX_QUOTES]
+    }
+    types = Counter(e.type for e in graph.entities)
+    preds = Counter(r.predicate for r in graph.relations)
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "physics": physics,
+        "note": note,
+        "focus": focus,
+        "maxArticles": MAX_ARTICLES,
+        "articles": {a.key: a.headline for a in graph.articles if a.key in used},
+        "types": [
+            {"type": t.value, "zh": s.zh, "color": s.color, "glyph": s.glyph, "count": types[t]}
+            for t, s in TYPE_STYLE.items()
+        ],
+        "predicates": [
+            {"predicate": p.value, "zh": s.zh, "color": s.color, "count": preds[p]}
+            for p, s in PREDICATE_STYLE.items()
+        ],
+    }
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+
+
+def script_json(obj: object) -> str:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` can end the element or open markup."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_SCRIPT_SAFE)
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                       keep_trailing_newline=True)
+
+
+@cache
+def _asset(path: Path) -> Markup:
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{path} cannot be inlined: it contains </script")
+    return Markup(text)
+
+
+def render_html(
+    graph: KnowledgeGraph,
+    title: str = "kg knowledge graph",
+    note: str = "",
+    cap: int = NODE_CAP,
+    physics_limit: int = PHYSICS_LIMIT,
+    focus: str = "",
+) -> str:
+    """The self-contained page for `graph` (capped to `cap` entities, with a note); `focus` selected."""
+    shown, cap_note = most_connected(graph, cap, focus)
+    data = page_data(shown, " ".join(n for n in (note, cap_note) if n), physics_limit, focus)
+    scripts = [_asset(VIS_JS), _asset(TEMPLATES / "graph.js")]
+    return _environment().get_template("graph.html.j2").render(
+        title=title,
+        entities=len(shown.entities),
+        relations=len(shown.relations),
+        data=Markup(script_json(data)),
+        vis_js=scripts[0],
+        page_js=scripts[1],
+        page_css=_asset(TEMPLATES / "graph.css"),
+        script_hashes=Markup(" ".join(_csp_hash(s) for s in scripts)),
+    )
+
+
+def _csp_hash(script: str) -> str:
+    """CSP source for one inline script: only these scripts may run, never an injected one or an onerror."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def write_html(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
+    """Output writer: OUT/graph.html, the whole graph (or its most connected part)."""
+    return [write_text(settings.out / "graph.html", render_html(graph))]
+
+
+def write_page(graph: KnowledgeGraph, path: Path, title: str, focus: str = "") -> Path:
+    """Write one view (e.g. the neighbourhood of entity `focus`, selected on load) to `path`, atomically."""
+    return write_text(path, render_html(graph, title, focus=focus))
+
+
+# ---------------------------------------------------------------- reading a built graph back
+
+
+def _records(path: Path) -> Iterable[tuple[int, dict]]:
+    with path.open(encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{no}: not valid JSON ({exc.msg})") from None
+            if not isinstance(rec, dict):
+                raise InputError(f"{path}:{no}: expected a JSON object")
+            yield no, rec
+
+
+def _attrs(props: dict) -> tuple[tuple[str, str], ...]:
+    """Remaining properties as (key, text) pairs in file order; non-strings as compact JSON."""
+    return tuple(
+        (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in props.items()
+    )
+
+
+def _entity(rec: dict) -> Entity | None:
+    label = next((lb for lb in rec.get("labels", []) if lb in EntityType._value2member_map_), None)
+    if label is None:
+        return None
+    props = dict(rec.get("properties", {}))
+    name, aliases, articles = props.pop("name"), props.pop("aliases", []), props.pop("articles", [])
+    return Entity(rec["id"], EntityType(label), name, tuple(aliases), _attrs(props), tuple(articles))
+
+
+def _relation(rec: dict) -> Relation | None:
+    try:
+        predicate = Predicate(rec["label"].lower())
+    except ValueError:
+        return None
+    props = dict(rec.get("properties", {}))
+    evidence = tuple(Evidence(**ev) for ev in props.pop("evidence", []))
+    confidence = float(props.pop("confidence", 1.0))
+    start, end = rec["start"]["id"], rec["end"]["id"]
+    return Relation(rec["id"], start, predicate, end, evidence, confidence, _attrs(props))
+
+
+def _articles(path: Path) -> tuple[Article, ...]:
+    if not path.exists():
+        return ()
+    return tuple(
+        Article(rec["doc"], rec["index"], rec.get("headline", ""), rec.get("byline", ""),
+                MappedText(rec.get("body", ""), ()), tuple(tuple(s) for s in rec.get("body_spans", [])))
+        for _, rec in _records(path)
+    )
+
+
+def read_graph(out: Path) -> KnowledgeGraph:
+    """The KnowledgeGraph of a built OUT folder (graph.jsonl, plus article headlines from articles.jsonl)."""
+    path = out / "graph.jsonl"
+    if not path.exists():
+        raise InputError(f"{path} not found: run `kg build --out {out}` first")
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+    for no, rec in _records(path):
+        try:
+            if rec.get("type") == "node":
+                entities.extend(e for e in [_entity(rec)] if e)
+            elif rec.get("type") == "relationship":
+                relations.extend(r for r in [_relation(rec)] if r)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{no}: not an APOC node/relationship line ({exc})") from None
+    ids = {e.id for e in entities}
+    dangling = [r.id for r in relations if r.subject not in ids or r.object not in ids]
+    if dangling:
+        raise InputError(f"{path}: relationship {dangling[0]} points at a node that is not in the file")
+    return KnowledgeGraph(
+        entities=tuple(sorted(entities, key=lambda e: e.id)),
+        relations=tuple(sorted(relations, key=lambda r: r.id)),
+        articles=_articles(out / "articles.jsonl"),
+    )
