@@ -19,6 +19,13 @@ Writer = Callable[[KnowledgeGraph, Settings], list[Path]]
 OUTPUTS: dict[str, str] = {
     "articles": "kg.export.jsonl:write_articles",
     "graph": "kg.export.jsonl:write_graph",
+    "rdf": "kg.rdf.exports:write_rdf",
+    "oxigraph": "kg.stores.oxigraph_store:write_store",
+    "shacl": "kg.rdf.validate:write_report",
+    "html": "kg.export.html:write_html",
+    "neo4j_csv": "kg.export.neo4j_csv:write_csv",
+    "graphml": "kg.export.graphml:write_graphml",
+    "ladybug": "kg.stores.ladybug_store:write_store",
 }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from kg.outputs import OUTPUTS
 from kg.pipeline import build as run_build
-from kg.settings import DEFAULT_BASE_IRI, Settings
+from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
 
 
 @click.command()
@@ -20,8 +21,18 @@ from kg.settings import DEFAULT_BASE_IRI, Settings
 @click.option("--base-iri", default=None, help=f"Base IRI for minted IRIs [default: {DEFAULT_BASE_IRI}].")
 @click.option("--strict", is_flag=True, help="Fail on any warning (e.g. a skipped file).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help=f"Extraction processes (1 = in-process) [default: the machine's cores, {default_workers()}].")
+@click.option("--engine", type=click.Choice([e.value for e in Engine]), default=Engine.LOCAL.value,
+              show_default=True, help="Run extraction in local processes or on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="dask.distributed scheduler address (with --engine dask), e.g. tcp://10.0.0.5:8786; "
+                   "default: a local cluster of --workers processes.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Extract every document again (ignore and do not write OUT/.cache/).")
 def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: str | None,
-          strict: bool, quiet: bool) -> None:
+          strict: bool, quiet: bool, workers: int | None, engine: str, scheduler: str | None,
+          no_cache: bool) -> None:
     """Build the knowledge graph from text files or folders (default: seeds/).
 
     \b
@@ -29,10 +40,15 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
       kg build                      # seeds/ -> out/
       kg build corpus/ more.txt --out graph-out/
       kg build seeds/ --only articles --only graph
+      kg build corpus/ --workers 4             # unchanged documents come from OUT/.cache/
+      kg build corpus/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    settings = Settings(out=out, strict=strict, progress=not quiet)
+    if scheduler and engine != Engine.DASK:
+        raise click.UsageError("--scheduler needs --engine dask")
+    settings = Settings(out=out, strict=strict, progress=not quiet, workers=workers, engine=Engine(engine),
+                        scheduler=scheduler, cache=not no_cache)
     if base_iri:
-        settings = Settings(out=out, base_iri=base_iri, strict=strict, progress=not quiet)
+        settings = replace(settings, base_iri=base_iri)
     paths = list(inputs) or [Path("seeds")]
     _, summary = run_build(paths, settings, outputs=list(only) or None)
     if not quiet:

@@ -1,0 +1,162 @@
+"""Extraction engines: where per-document work runs (in-process, local processes, a Dask cluster).
+
+An engine is a context manager yielding a `Runner`: `submit(fn, items)` starts `fn` on each item of
+a chunk and returns a future of the list of results; `wait` blocks until one future finishes.
+The caller keeps at most `window` chunks in flight, so memory stays bounded however large the
+corpus. No scheduling of our own: concurrent.futures and dask.distributed do the work.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import StoreError
+from kg.settings import Engine, Settings
+
+log = logging.getLogger(__name__)
+
+LOCAL_CHUNK = 4
+"""Documents per task for local processes: fewer round trips, still fine-grained enough to balance."""
+
+
+def run_chunk(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """Apply `fn` to each item (module level so process pools and Dask can pickle it)."""
+    return [fn(item) for item in items]
+
+
+@dataclass(frozen=True)
+class Runner:
+    """A started engine: how to submit a chunk, how to wait, how many chunks to keep in flight."""
+
+    name: str
+    workers: int
+    chunk: int
+    window: int
+    submit: Callable[[Callable[[Any], Any], Sequence[Any]], Any]
+    wait: Callable[[set[Any]], tuple[set[Any], set[Any]]]
+
+
+def _done(fn: Callable[[Any], Any], items: Sequence[Any]) -> Future:
+    future: Future = Future()
+    future.set_result(run_chunk(fn, items))
+    return future
+
+
+def _wait_local(futures: set[Any]) -> tuple[set[Any], set[Any]]:
+    done, pending = wait_futures(futures, return_when=FIRST_COMPLETED)
+    return set(done), set(pending)
+
+
+@contextmanager
+def _in_process(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+    yield Runner("in-process", 1, 1, 1, _done, _wait_local)
+
+
+@contextmanager
+def _local(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+    """A process pool, started at the first task (a build served from the cache starts none); forked
+    after warming so the workers inherit loaded lexicons and dictionaries."""
+    workers = settings.worker_count
+    if workers <= 1:
+        with _in_process(settings, warm) as runner:
+            yield runner
+        return
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    with ExitStack() as stack:
+        pools: list[ProcessPoolExecutor] = []
+
+        def submit(fn: Callable[[Any], Any], items: Sequence[Any]) -> Future:
+            if not pools:
+                if fork:
+                    warm()
+                context = multiprocessing.get_context("fork" if fork else None)
+                pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context)))
+            return pools[0].submit(run_chunk, fn, list(items))
+
+        yield Runner("local", workers, LOCAL_CHUNK, 2 * workers, submit, _wait_local)
+
+
+@contextmanager
+def _dask(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+    """A dask.distributed Client on `settings.scheduler` (or a LocalCluster of worker processes)."""
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import wait as wait_dask
+    except ImportError as exc:  # pragma: no cover - dask is an optional extra
+        raise StoreError("--engine dask needs dask[distributed]: pip install 'dask[distributed]'") from exc
+
+    def wait(futures: set[Any]) -> tuple[set[Any], set[Any]]:
+        done, pending = wait_dask(list(futures), return_when="FIRST_COMPLETED")
+        return set(done), set(pending)
+
+    cluster = None
+    try:
+        if settings.scheduler:
+            client = Client(settings.scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(n_workers=settings.worker_count, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        raise StoreError(f"cannot reach the Dask scheduler at {settings.scheduler}: {exc}") from exc
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+
+        def submit(fn: Callable[[Any], Any], items: Sequence[Any]) -> Any:
+            return client.submit(run_chunk, fn, list(items), pure=False)
+
+        yield Runner("dask", slots, 1, 4 * slots, submit, wait)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+ENGINES: dict[Engine, Callable[[Settings, Callable[[], None]], AbstractContextManager[Runner]]] = {
+    Engine.LOCAL: _local,
+    Engine.DASK: _dask,
+}
+"""Engine name → factory(settings, warm) of a context manager yielding a Runner."""
+
+
+def start(settings: Settings, warm: Callable[[], None]) -> AbstractContextManager[Runner]:
+    """The runner for `settings.engine`; `warm` preloads what forked workers should inherit."""
+    return ENGINES[Engine(settings.engine)](settings, warm)
+
+
+def ordered_map(
+    runner: Runner,
+    fn: Callable[[Any], Any],
+    items: Iterator[tuple[int, Any]],
+    on_result: Callable[[int, Any], None],
+) -> None:
+    """Run `fn` on every (index, item), at most `runner.window` chunks in flight; report each result.
+
+    Results arrive in completion order with their index; the caller puts them back in order.
+    """
+    inflight: dict[Any, list[int]] = {}
+
+    def collect(block: bool) -> None:
+        while inflight and (block or len(inflight) >= runner.window):
+            done, _ = runner.wait(set(inflight))
+            for future in done:
+                for index, result in zip(inflight.pop(future), future.result(), strict=True):
+                    on_result(index, result)
+
+    chunk: list[tuple[int, Any]] = []
+    for pair in items:
+        chunk.append(pair)
+        if len(chunk) >= runner.chunk:
+            inflight[runner.submit(fn, [x for _, x in chunk])] = [i for i, _ in chunk]
+            chunk = []
+            collect(block=False)
+    if chunk:
+        inflight[runner.submit(fn, [x for _, x in chunk])] = [i for i, _ in chunk]
+    collect(block=True)
