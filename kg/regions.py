@@ -10,10 +10,12 @@ plus ":" and the town name (deterministic, visibly not an adcode).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import pickle
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,7 +71,10 @@ def _source() -> Path:
     spec = find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jionlp is not installed: the division table ships with it")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+    # jionlp ships the table zipped and unzips it on first import; read whichever is there
+    text = folder / "china_location.txt"
+    return text if text.is_file() else folder / "china_location.zip"
 
 
 def _common_words() -> frozenset[str]:
@@ -236,6 +241,9 @@ def _cache_path(src: Path) -> Path:
 
 def _build(src: Path) -> list[Division]:
     stop, keep = _short_rules()
+    if src.suffix == ".zip":
+        with zipfile.ZipFile(src) as archive, archive.open("china_location.txt") as raw:
+            return parse(io.TextIOWrapper(raw, encoding="utf-8"), _common_words(), stop, keep)
     with src.open(encoding="utf-8") as fh:
         return parse(fh, _common_words(), stop, keep)
 

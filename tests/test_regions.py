@@ -116,3 +116,14 @@ def test_table_is_a_tree(table):
     assert all(len(table.chain(d.code)) <= 4 and table.chain(d.code)[-1].level == "province" for d in items)
     dg = table.resolve("东莞")  # a city without counties: its repeated county-level row must not loop
     assert [d.name for d in table.chain(dg.code)] == ["东莞市", "广东省"]
+
+
+def test_table_reads_from_jionlp_zip_as_shipped() -> None:
+    """A fresh install has only dictionary/china_location.zip until jionlp is imported once."""
+    from kg import regions
+
+    zipped = regions._source().with_name("china_location.zip")
+    items = regions._build(zipped)
+    names = {d.name for d in items}
+    assert len(items) > 40000
+    assert {"甘肃省", "浦东新区"} <= names

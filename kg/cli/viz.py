@@ -41,7 +41,7 @@ def viz(out: Path, focus: str | None, depth: int, types: tuple[str, ...], file: 
     \b
     Example:
       kg viz --out out/                          # whole graph -> out/graph.html
-      kg viz --focus 兰州市总工会 --depth 2       # one union body's neighbourhood
+      kg viz --focus 杭州市总工会 --depth 2       # one union body's neighbourhood
       kg viz --focus 市总 --types UnionBody,Initiative --file view.html
     """
     wanted = _parse_types(types)

@@ -1,5 +1,5 @@
 """Frequent ordinary words from jieba's dictionary (one read per process, no segmentation pass):
-used to tell a name boundary from a word that runs across it (真金白银, 新乡贤, 杨勇决定)."""
+used to tell a name boundary from a word that runs across it (真金白银, 新乡贤, 王强决定)."""
 
 from __future__ import annotations
 
