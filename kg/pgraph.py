@@ -15,22 +15,18 @@ attributes (`role` on HAS_ROLE).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.export.jsonl import read_graph
 from kg.ids import article_id
 from kg.model import (
-    Article,
     Entity,
     EntityType,
-    Evidence,
     KnowledgeGraph,
-    MappedText,
     Predicate,
     Relation,
 )
@@ -259,78 +255,6 @@ def to_property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     )
 
 
-# --- reading a build back: graph.jsonl (+ articles.jsonl) -> KnowledgeGraph -------------------------
-
-def _entity_from_line(obj: dict) -> Entity:
-    props = dict(obj.get("properties") or {})
-    type_ = EntityType(obj["labels"][0])
-    name = str(props.pop("name", ""))
-    aliases = tuple(str(a) for a in props.pop("aliases", []) or [])
-    articles = tuple(str(a) for a in props.pop("articles", []) or [])
-    attrs = tuple((str(k), str(v)) for k, v in props.items() if not isinstance(v, list | dict))
-    return Entity(str(obj["id"]), type_, name, aliases, attrs, articles)
-
-
-def _relation_from_line(obj: dict) -> Relation:
-    props = dict(obj.get("properties") or {})
-    confidence = float(props.pop("confidence", 1.0))
-    evidence = tuple(
-        Evidence(str(ev.get("doc", "")), int(ev.get("article", 0)), int(ev.get("start", 0)),
-                 int(ev.get("end", 0)), str(ev.get("quote", "")), str(ev.get("rule", "")),
-                 float(ev.get("confidence", 1.0)))
-        for ev in props.pop("evidence", []) or []
-    )
-    attrs = tuple((str(k), str(v)) for k, v in props.items() if not isinstance(v, list | dict))
-    predicate = Predicate(str(obj["label"]).lower())
-    return Relation(str(obj["id"]), str(obj["start"]["id"]), predicate, str(obj["end"]["id"]),
-                    evidence, confidence, attrs)
-
-
-def _article_from_line(obj: dict) -> Article:
-    spans = tuple(tuple(s) for s in obj.get("body_spans") or [])
-    return Article(str(obj["doc"]), int(obj["index"]), str(obj.get("headline") or ""),
-                   str(obj.get("byline") or ""), MappedText(str(obj.get("body") or ""), ()), spans,  # type: ignore[arg-type]
-                   str(obj.get("kicker") or ""), str(obj.get("kind") or "story"))
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    """Every JSON object of a JSON-lines file; a broken line is an InputError naming it."""
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append(json.loads(line))
-        except ValueError as exc:
-            raise InputError(f"{path}:{number}: not JSON: {exc}") from exc
-    return out
-
-
-_ENTITY_LABELS = {t.value for t in EntityType}
-_PREDICATE_LABELS = {p.label for p in Predicate}
-
-
 def load_graph(out_dir: Path) -> KnowledgeGraph:
-    """Rebuild the KnowledgeGraph of a build from OUT/graph.jsonl (and OUT/articles.jsonl when present)."""
-    path = out_dir / "graph.jsonl"
-    if not path.is_file():
-        raise InputError(f"no graph at {path}; run `kg build --out {out_dir}` first")
-    lines = _read_jsonl(path)
-    art_path = out_dir / "articles.jsonl"
-    try:
-        entities = [_entity_from_line(o) for o in lines
-                    if o.get("type") == "node" and (o.get("labels") or [None])[0] in _ENTITY_LABELS]
-        relations = [_relation_from_line(o) for o in lines
-                     if o.get("type") == "relationship" and o.get("label") in _PREDICATE_LABELS]
-        articles = [_article_from_line(o) for o in _read_jsonl(art_path)] if art_path.is_file() else []
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise InputError(f"{path}: a line does not follow the graph.jsonl contract: {exc!r}") from exc
-    ids = {e.id for e in entities}
-    dangling = [r.id for r in relations if r.subject not in ids or r.object not in ids]
-    if dangling:
-        raise InputError(f"{path}: relationship {dangling[0]} points at a node that is not in the file")
-    return KnowledgeGraph(
-        entities=tuple(sorted(entities, key=lambda e: e.id)),
-        relations=tuple(sorted(relations, key=lambda r: r.id)),
-        articles=tuple(articles),
-    )
+    """The KnowledgeGraph of a build (OUT/graph.jsonl and OUT/articles.jsonl), read back for the pushes."""
+    return read_graph(out_dir)

@@ -110,7 +110,7 @@ def test_load_graph_errors_are_input_errors(small_graph: KnowledgeGraph, tmp_pat
     with pytest.raises(InputError, match="run `kg build"):
         load_graph(tmp_path)
     (tmp_path / "graph.jsonl").write_text('{"type":"node"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="not JSON"):
+    with pytest.raises(InputError, match="not valid JSON"):
         load_graph(tmp_path)
     rel = {"type": "relationship", "id": "r1", "label": "RUNS", "start": {"id": "ub-x"},
            "end": {"id": "in-y"}, "properties": {"confidence": 1.0, "evidence": []}}

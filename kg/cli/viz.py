@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.export.html import find_entity, neighbourhood, only_types, read_graph, write_page
+from kg.export.html import find_entity, neighbourhood, only_types, write_page
+from kg.export.jsonl import read_graph
 from kg.model import EntityType
 
 _TYPES = {t.value.lower(): t for t in EntityType}

@@ -3,7 +3,7 @@
 The vis-network library is inlined from pyvis's package data; graph data travels as one escaped
 JSON block that the page's script turns into tooltips with `textContent`, so article text never
 becomes markup. Big graphs get a precomputed layout (physics off) and are capped to the most
-connected entities with a visible note. `read_graph` loads a built `graph.jsonl` back for `kg viz`.
+connected entities with a visible note. `kg viz` reads a built graph back with `kg.export.jsonl.read_graph`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pyvis.network import Network
 
 from kg.errors import InputError
 from kg.export.atomic import write_text
-from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
+from kg.model import Entity, EntityType, KnowledgeGraph, Predicate
 from kg.settings import Settings
 
 PHYSICS_LIMIT = 300
@@ -353,83 +353,3 @@ def write_page(graph: KnowledgeGraph, path: Path, title: str, focus: str = "") -
     return write_text(path, render_html(graph, title, focus=focus))
 
 
-# ---------------------------------------------------------------- reading a built graph back
-
-
-def _records(path: Path) -> Iterable[tuple[int, dict]]:
-    with path.open(encoding="utf-8") as fh:
-        for no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{no}: not valid JSON ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise InputError(f"{path}:{no}: expected a JSON object")
-            yield no, rec
-
-
-def _attrs(props: dict) -> tuple[tuple[str, str], ...]:
-    """Remaining properties as (key, text) pairs in file order; non-strings as compact JSON."""
-    return tuple(
-        (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-        for k, v in props.items()
-    )
-
-
-def _entity(rec: dict) -> Entity | None:
-    label = next((lb for lb in rec.get("labels", []) if lb in EntityType._value2member_map_), None)
-    if label is None:
-        return None
-    props = dict(rec.get("properties", {}))
-    name, aliases, articles = props.pop("name"), props.pop("aliases", []), props.pop("articles", [])
-    return Entity(rec["id"], EntityType(label), name, tuple(aliases), _attrs(props), tuple(articles))
-
-
-def _relation(rec: dict) -> Relation | None:
-    try:
-        predicate = Predicate(rec["label"].lower())
-    except ValueError:
-        return None
-    props = dict(rec.get("properties", {}))
-    evidence = tuple(Evidence(**ev) for ev in props.pop("evidence", []))
-    confidence = float(props.pop("confidence", 1.0))
-    start, end = rec["start"]["id"], rec["end"]["id"]
-    return Relation(rec["id"], start, predicate, end, evidence, confidence, _attrs(props))
-
-
-def _articles(path: Path) -> tuple[Article, ...]:
-    if not path.exists():
-        return ()
-    return tuple(
-        Article(rec["doc"], rec["index"], rec.get("headline", ""), rec.get("byline", ""),
-                MappedText(rec.get("body", ""), ()), tuple(tuple(s) for s in rec.get("body_spans", [])))
-        for _, rec in _records(path)
-    )
-
-
-def read_graph(out: Path) -> KnowledgeGraph:
-    """The KnowledgeGraph of a built OUT folder (graph.jsonl, plus article headlines from articles.jsonl)."""
-    path = out / "graph.jsonl"
-    if not path.exists():
-        raise InputError(f"{path} not found: run `kg build --out {out}` first")
-    entities: list[Entity] = []
-    relations: list[Relation] = []
-    for no, rec in _records(path):
-        try:
-            if rec.get("type") == "node":
-                entities.extend(e for e in [_entity(rec)] if e)
-            elif rec.get("type") == "relationship":
-                relations.extend(r for r in [_relation(rec)] if r)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}:{no}: not an APOC node/relationship line ({exc})") from None
-    ids = {e.id for e in entities}
-    dangling = [r.id for r in relations if r.subject not in ids or r.object not in ids]
-    if dangling:
-        raise InputError(f"{path}: relationship {dangling[0]} points at a node that is not in the file")
-    return KnowledgeGraph(
-        entities=tuple(sorted(entities, key=lambda e: e.id)),
-        relations=tuple(sorted(relations, key=lambda r: r.id)),
-        articles=_articles(out / "articles.jsonl"),
-    )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.export.atomic import write_lines
-from kg.model import Article, Entity, KnowledgeGraph, Relation
+from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
 from kg.settings import Settings
 
 
@@ -69,3 +70,86 @@ def graph_lines(graph: KnowledgeGraph) -> Iterator[str]:
 
 def write_graph(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     return [write_lines(settings.out / "graph.jsonl", graph_lines(graph))]
+
+
+# --- reading a build back: the inverse of write_graph / write_articles
+
+
+def _records(path: Path) -> Iterable[tuple[int, dict]]:
+    with path.open(encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{no}: not valid JSON ({exc.msg})") from None
+            if not isinstance(rec, dict):
+                raise InputError(f"{path}:{no}: expected a JSON object")
+            yield no, rec
+
+
+def _attrs(props: dict) -> tuple[tuple[str, str], ...]:
+    """Remaining properties as (key, text) pairs in file order; non-strings as compact JSON."""
+    return tuple(
+        (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in props.items()
+    )
+
+
+def _entity(rec: dict) -> Entity | None:
+    label = next((lb for lb in rec.get("labels", []) if lb in EntityType._value2member_map_), None)
+    if label is None:
+        return None
+    props = dict(rec.get("properties", {}))
+    name, aliases, articles = props.pop("name"), props.pop("aliases", []), props.pop("articles", [])
+    return Entity(rec["id"], EntityType(label), name, tuple(aliases), _attrs(props), tuple(articles))
+
+
+def _relation(rec: dict) -> Relation | None:
+    try:
+        predicate = Predicate(rec["label"].lower())
+    except ValueError:
+        return None
+    props = dict(rec.get("properties", {}))
+    evidence = tuple(Evidence(**ev) for ev in props.pop("evidence", []))
+    confidence = float(props.pop("confidence", 1.0))
+    start, end = rec["start"]["id"], rec["end"]["id"]
+    return Relation(rec["id"], start, predicate, end, evidence, confidence, _attrs(props))
+
+
+def _articles(path: Path) -> tuple[Article, ...]:
+    if not path.exists():
+        return ()
+    return tuple(
+        Article(rec["doc"], rec["index"], rec.get("headline", ""), rec.get("byline", ""),
+                MappedText(rec.get("body", ""), ()), tuple(tuple(s) for s in rec.get("body_spans", [])),
+                rec.get("kicker", ""), rec.get("kind", "story"))
+        for _, rec in _records(path)
+    )
+
+
+def read_graph(out: Path) -> KnowledgeGraph:
+    """The KnowledgeGraph of a built OUT folder (graph.jsonl, plus article headlines from articles.jsonl)."""
+    path = out / "graph.jsonl"
+    if not path.exists():
+        raise InputError(f"{path} not found: run `kg build --out {out}` first")
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+    for no, rec in _records(path):
+        try:
+            if rec.get("type") == "node":
+                entities.extend(e for e in [_entity(rec)] if e)
+            elif rec.get("type") == "relationship":
+                relations.extend(r for r in [_relation(rec)] if r)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{no}: not an APOC node/relationship line ({exc})") from None
+    ids = {e.id for e in entities}
+    dangling = [r.id for r in relations if r.subject not in ids or r.object not in ids]
+    if dangling:
+        raise InputError(f"{path}: relationship {dangling[0]} points at a node that is not in the file")
+    return KnowledgeGraph(
+        entities=tuple(sorted(entities, key=lambda e: e.id)),
+        relations=tuple(sorted(relations, key=lambda r: r.id)),
+        articles=_articles(out / "articles.jsonl"),
+    )

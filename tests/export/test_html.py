@@ -16,12 +16,11 @@ from kg.export.html import (
     neighbourhood,
     only_types,
     page_data,
-    read_graph,
     render_html,
     script_json,
     write_html,
 )
-from kg.export.jsonl import write_articles, write_graph
+from kg.export.jsonl import read_graph, write_articles, write_graph
 from kg.ids import entity_id, relation_id
 from kg.model import Entity, EntityType, Evidence, KnowledgeGraph, Predicate, Relation
 from kg.outputs import OUTPUTS, get_writer
