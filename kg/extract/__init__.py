@@ -27,7 +27,15 @@ from kg.extract.relations import (
     serves,
 )
 from kg.extract.sentences import paragraphs, sentences
-from kg.extract.triggers import has_trigger, provider_cues, serve_cues
+from kg.extract.triggers import (
+    directive_openers,
+    facility_heads,
+    has_trigger,
+    means_words,
+    provider_cues,
+    serve_cues,
+    user_modals,
+)
 from kg.extract.unions import find_unions
 from kg.model import Article, Candidate, EntityType, Evidence, Extraction, Mention
 
@@ -79,9 +87,22 @@ def extract(article: Article) -> Extraction:
     )
     main = _headline_org(headline, head_places, head_unions) or _main_actor(main_name, unions, orgs)
     found: list[Found] = []
-    found += runs(text, sents, init_hits, actors, main, lambda s: has_trigger(text, s))
+    found += runs(text, sents, init_hits, actors, main, lambda s: has_trigger(text, s), means_words())
     main_init = _main_initiative(init_hits, headline)
-    found += serves(text, sents, paragraphs(text), init_hits, groups, serve_cues(), main_init, provider_cues())
+    found += serves(
+        text,
+        sents,
+        paragraphs(text),
+        init_hits,
+        groups,
+        serve_cues(),
+        main_init,
+        provider_cues(),
+        user_modals(),
+        lambda s: has_trigger(text, s),
+        directive_openers(),
+        facility_heads(),
+    )
     found += located_in(sent_of, unions, orgs, places)
     found += partners(text, sents, actors, main)
     found += guides(text, sents, actors, main)

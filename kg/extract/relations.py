@@ -23,8 +23,11 @@ CONFIDENCE = {
     "runs.main_body": 0.75,
     "runs.main_body_untriggered": 0.6,
     "serves.name": 0.85,
+    "serves.listed": 0.8,
     "serves.sentence": 0.75,
     "serves.topic": 0.55,
+    "serves.user": 0.6,
+    "serves.next": 0.55,
     "located_in.name": 0.95,
     "located_in.adjacent": 0.9,
     "partners_with.joint": 0.8,
@@ -69,6 +72,12 @@ def _inside(a: int, b: int, span: Span) -> bool:
     return span[0] <= a and b <= span[1]
 
 
+def _outermost(inits: list[InitiativeHit], sent: Span) -> list[InitiativeHit]:
+    """The sentence's initiatives, leaving out one written inside a longer one (工会驿站 in 智能化工会驿站)."""
+    in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
+    return [i for i in in_sent if not any(j is not i and _inside(i.start, i.end, (j.start, j.end)) for j in in_sent)]
+
+
 def _is_partner_object(text: str, a: Actor, sent: Span) -> bool:
     pre = text[max(sent[0], a.start - 3) : a.start]
     return pre.endswith(_PARTNER_BEFORE[:5]) or bool(_guided_spans(text, sent, a))
@@ -86,6 +95,26 @@ def _guided_spans(text: str, sent: Span, a: Actor) -> bool:
     return False
 
 
+def _clause_start(text: str, pos: int, sent: Span) -> int:
+    for k in range(pos - 1, sent[0] - 1, -1):
+        if text[k] in "，,；;：:。！？!?\n":
+            return k + 1
+    return sent[0]
+
+
+def _used_resource(
+    text: str, i: InitiativeHit, sent: Span, means: re.Pattern[str], has_trigger: Callable[[Span], bool]
+) -> bool:
+    """A means word (依托/利用/通过 …) precedes an unquoted initiative (a generic facility, 职工书屋) in its
+    clause with no runs verb in between; a quoted brand after it is still the actor's own."""
+    if i.rule.startswith("initiatives.quoted"):
+        return False
+    last = None
+    for m in means.finditer(text, _clause_start(text, i.start, sent), i.start):
+        last = m
+    return last is not None and not has_trigger((last.end(), i.start))
+
+
 def runs(
     text: str,
     sents: list[Span],
@@ -93,9 +122,12 @@ def runs(
     actors: list[Actor],
     main: Actor | None,
     has_trigger: Callable[[Span], bool],
+    means: re.Pattern[str] | None = None,
 ) -> list[Found]:
     """Each initiative is run by the sentence's agent (first body before it that is not a partner
-    or guide), else by the article's main body."""
+    or guide; in "X指导Y…" the guided Y), else by the article's main body when a runs verb introduces
+    it or its name is a quoted brand (an unquoted facility named without a verb, 司机之家, is nobody's);
+    none for a resource the actor uses (依托/利用/通过 X)."""
     out: list[Found] = []
     for sent in sents:
         in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
@@ -103,23 +135,31 @@ def runs(
             continue
         triggered = has_trigger(sent)
         for i in in_sent:
+            if means is not None and _used_resource(text, i, sent, means, has_trigger):
+                continue
             before = [
                 a
                 for a in actors
                 if _inside(a.start, a.end, sent) and a.end <= i.start and not _is_partner_object(text, a, sent)
             ]
-            agents = [a for a in before if a.type == T.UNION_BODY] or [a for a in before if _is_subject(text, a, sent)]
+            unions = [a for a in before if a.type == T.UNION_BODY]
+            led = [a for k, a in enumerate(unions) if k + 1 < len(unions) and _GUIDE_VERB.match(text, a.end)]
+            agents = [a for a in unions if a not in led] or [a for a in before if _is_subject(text, a, sent)]
             if agents:
                 a = agents[0]
                 out.append(Found(a.type, a.name, P.RUNS, T.INITIATIVE, i.name, sent, "runs.agent"))
-            elif main is not None:
-                rule = "runs.main_body" if (i.trigger or triggered) else "runs.main_body_untriggered"
-                out.append(Found(main.type, main.name, P.RUNS, T.INITIATIVE, i.name, sent, rule))
+            elif main is not None and (i.trigger or triggered):
+                out.append(Found(main.type, main.name, P.RUNS, T.INITIATIVE, i.name, sent, "runs.main_body"))
+            elif main is not None and i.rule.startswith("initiatives.quoted"):
+                out.append(
+                    Found(main.type, main.name, P.RUNS, T.INITIATIVE, i.name, sent, "runs.main_body_untriggered")
+                )
     return out
 
 
 _MODIFIER_GAP = 10  # "新就业形态劳动者建会入会工作“某某”新模式": a group describing the initiative
 _CLAUSE_PUNCT = "，,；;：:。！？!?\n"
+_LIST_SEP = "、，,和及与"
 
 
 def _serve_cued(text: str, g: GroupHit, sent: Span, cues: re.Pattern[str]) -> bool:
@@ -129,7 +169,43 @@ def _serve_cued(text: str, g: GroupHit, sent: Span, cues: re.Pattern[str]) -> bo
         if text[k] in _CLAUSE_PUNCT:
             lo = k + 1
             break
-    return cues.search(text, lo, g.start) is not None
+    return any(m.lastgroup != "block" for m in cues.finditer(text, lo, g.start))
+
+
+def _listed_before(text: str, g: GroupHit, in_sent: list[InitiativeHit]) -> list[InitiativeHit]:
+    """ "<initiative>、<initiative>等<group><noun>": the initiatives enumerated right before 等 are
+    kinds of a thing for the group (工会驿站、司机之家等新就业形态劳动者服务站点)."""
+    if g.start < 1 or text[g.start - 1] != "等":
+        return []
+    by_end = {i.end: i for i in in_sent}
+    out: list[InitiativeHit] = []
+    cur = by_end.get(g.start - 1)
+    while cur is not None:
+        out.append(cur)
+        k = cur.start - 1
+        cur = by_end.get(k) if k >= 0 and text[k] in _LIST_SEP else None
+    return out
+
+
+def _quoted_title(text: str, g: GroupHit, sent: Span) -> bool:
+    """The group is part of a longer quoted title that is no initiative ("优秀骑手"称号, “…高技能人才”)."""
+    lo = text.rfind("“", sent[0], g.start)
+    if lo < 0 or "”" in text[lo : g.start]:
+        return False
+    hi = text.find("”", g.end, sent[1])
+    return hi >= 0 and (lo + 1, hi) != (g.start, g.end)
+
+
+def _partner_object(text: str, i: InitiativeHit) -> bool:
+    """ "与<initiative>共建/联动": the initiative is the partner's, not the one the sentence is about."""
+    return i.start > 0 and text[i.start - 1] in "与同"
+
+
+def _is_user(text: str, g: GroupHit, sent: Span, modals: re.Pattern[str]) -> bool:
+    """The group opens its clause and is followed by a "can use" modal (骑手可…, 司机凭工牌即可…):
+    the group is the one the topic initiative is for."""
+    opens = g.start == sent[0] or text[g.start - 1] in _CLAUSE_PUNCT
+    return opens and modals.match(text, g.end, sent[1]) is not None
 
 
 def serves(
@@ -141,50 +217,83 @@ def serves(
     cues: re.Pattern[str],
     main: InitiativeHit | None = None,
     providers: dict[str, re.Pattern[str]] | None = None,
+    modals: re.Pattern[str] | None = None,
+    has_verb: Callable[[Span], bool] | None = None,
+    directive: re.Pattern[str] | None = None,
+    facilities: re.Pattern[str] | None = None,
 ) -> list[Found]:
-    """Initiative → worker group: the group is in the initiative's name or written right before it;
-    or a serve cue (为/针对/关爱 …) precedes the group in its clause, linking it to the sentence's
-    initiatives, else to the paragraph's current initiative (the topic)."""
+    """Initiative → worker group: the group is in the initiative's name or written right before it,
+    or follows an enumeration of initiatives ending in 等; or a serve cue (为/针对/关爱 …) precedes the
+    group in its clause, linking it to the sentence's initiatives, else to the paragraph's topic (its
+    first initiative, or the article's main one; not from a directive 要/必须… sentence), else to the
+    next sentence's initiatives (not for a group inside a quoted title, or naming a facility: 骑手驿站);
+    a group that opens its clause with "can use" (可/能/凭 …) is linked to the topic and to the
+    initiatives named later in its clause (骑手可在工会驿站休息)."""
     out: list[Found] = []
     providers = providers or {}
     topic: InitiativeHit | None = None
+    pending: list[GroupHit] = []
     para_of = {s: next((p for p in paras if p[0] <= s[0] < p[1]), s) for s in sents}
     last_para: Span | None = None
+
+    def link(items: list[InitiativeHit], g: GroupHit, sent: Span, rule: str) -> None:
+        out.extend(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, rule) for i in items)
+
     for sent in sents:
         if para_of[sent] != last_para:
-            topic, last_para = None, para_of[sent]
-        in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
-        gs = [g for g in groups if _inside(g.start, g.end, sent)]
-        for g in gs:
+            topic, last_para, pending = None, para_of[sent], []
+        in_sent = _outermost(inits, sent)
+        if in_sent and pending:
+            for g in pending:
+                link(in_sent[:1], g, sent, "serves.next")
+            pending = []
+        fallback = topic or main
+        for g in [g for g in groups if _inside(g.start, g.end, sent)]:
             strong = providers.get(g.name)
             if strong is not None:
                 if _serve_cued(text, g, sent, strong) and in_sent:
-                    for i in in_sent:
-                        out.append(
-                            Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, "serves.sentence")
-                        )
+                    link(in_sent, g, sent, "serves.sentence")
                 continue
+            user = modals is not None and _is_user(text, g, sent, modals)
             near = [
                 i
                 for i in in_sent
                 if i.start <= g.start
                 and g.end <= i.end
-                or 0 <= i.start - g.end <= _MODIFIER_GAP
+                or not user
+                and 0 <= i.start - g.end <= _MODIFIER_GAP
                 and not any(c in _CLAUSE_PUNCT + "、" for c in text[g.end : i.start])
+                and not (has_verb is not None and has_verb((g.end, min(g.end + 2, i.start))))
             ]
-            for i in near:
-                out.append(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, "serves.name"))
-            if near or not _serve_cued(text, g, sent, cues):
+            link(near, g, sent, "serves.name")
+            listed = [i for i in _listed_before(text, g, in_sent) if i not in near]
+            link(listed, g, sent, "serves.listed")
+            if near or listed:
                 continue
-            fallback = topic or main
-            before = [i for i in in_sent if i.end <= g.start]
-            nearest = in_sent if len(in_sent) <= 2 else before[-1:] or in_sent[:1]
-            targets = nearest or ([fallback] if fallback else [])
-            rule = "serves.sentence" if in_sent else "serves.topic"
-            for i in targets:
-                out.append(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, rule))
-        if in_sent:
-            topic = in_sent[-1]
+            if user:
+                opener = [i for i in in_sent if i.start - sent[0] <= 1 and i.end <= g.start]
+                used = [i for i in in_sent if i.start >= g.end and _clause_start(text, i.start, sent) <= g.start]
+                target = opener[:1] or ([fallback] if fallback else [])
+                link(target + [i for i in used if i not in target], g, sent, "serves.user")
+                if target:
+                    continue
+            if not _serve_cued(text, g, sent, cues) or _quoted_title(text, g, sent):
+                continue
+            if facilities is not None and facilities.match(text, g.end, sent[1]):
+                continue
+            own = [i for i in in_sent if not _partner_object(text, i)] or in_sent
+            before = [i for i in own if i.end <= g.start]
+            nearest = own if len(own) <= 2 else before[-1:] or own[:1]
+            if nearest:
+                link(nearest, g, sent, "serves.sentence")
+            elif fallback is not None and not (directive and directive.match(text, sent[0], sent[1])):
+                link([fallback], g, sent, "serves.topic")
+            else:
+                pending.append(g)
+        if in_sent and topic is None:
+            topic = in_sent[0]
+        if main is not None and any(i.name == main.name for i in in_sent):
+            topic = main
     return out
 
 

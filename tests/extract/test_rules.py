@@ -150,3 +150,109 @@ def test_traditional_text_matches_through_the_folded_body() -> None:
     found = facts(text)
     assert ("衡水市总工会", "runs", "红色驿家服务品牌") in found
     assert ("红色驿家服务品牌", "serves", "外卖配送员") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "present", "absent"),
+    [
+        # a cue word inside 作为/成为 … is no cue
+        ("衡水市总工会将“红色驿家”宣讲活动作为劳模展示风采的舞台。", "", None, ("红色驿家宣讲活动", "劳动模范")),
+        # initiatives enumerated before 等 + group + noun
+        ("全市建成20个工会驿站、司机之家等货车司机服务站点。", "", ("司机之家", "货车司机"), None),
+        ("全市建成20个工会驿站、司机之家等货车司机服务站点。", "", ("工会驿站", "货车司机"), None),
+        # a group opening its clause with a "can use" word: the paragraph's initiative
+        ("衡水市总工会推出“暖蜂驿站”。骑手可免费领取饮用水。", "", ("暖蜂驿站", "外卖配送员"), None),
+        ("衡水市总工会开放“暖心书屋”，设在多个驿站。环卫工人凭工牌即可借书。", "", ("暖心书屋", "环卫工人"), None),
+        ("衡水市总工会推出“暖蜂行动”。快递小哥可在职工书屋借书。", "", ("职工书屋", "快递员"), None),
+        ("衡水市总工会推出“暖蜂行动”。快递小哥可在职工书屋借书。", "", ("暖蜂行动", "快递员"), None),
+        # a cued group in a sentence without initiative: the next sentence's initiative
+        (
+            "衡水市总工会多措并举，推动货车司机入会。线下，衡水市总工会推出“一站办理”举措。",
+            "",
+            ("一站办理举措", "货车司机"),
+            None,
+        ),
+        # the paragraph's topic is its first initiative, or the article's main one when named
+        (
+            "衡水市总工会开展“为民办实事”项目，其中包括“暖蜂行动”。针对快递小哥的需求，增加饮水点。",
+            "",
+            ("为民办实事项目", "快递员"),
+            ("暖蜂行动", "快递员"),
+        ),
+        (
+            "衡水市总工会开展“为民办实事”项目，其中包括“暖蜂行动”。针对快递小哥的需求，增加饮水点。",
+            "“暖蜂行动”温暖快递小哥",
+            ("暖蜂行动", "快递员"),
+            ("为民办实事项目", "快递员"),
+        ),
+        # a name written inside a longer initiative is not the one served
+        (
+            "衡水市总工会打造智能化工会驿站，为环卫工人提供休息场所。",
+            "",
+            ("智能化工会驿站", "环卫工人"),
+            ("工会驿站", "环卫工人"),
+        ),
+        # 与<initiative>共建: the partner's initiative is not the one served
+        (
+            "衡水市总工会建设“暖心驿站”并推动与“爱心驿站”联合共建，为环卫工人和骑手提供便利。",
+            "",
+            ("暖心驿站", "环卫工人"),
+            ("爱心驿站", "环卫工人"),
+        ),
+        # a directive sentence of a speech (要…重点关注…) does not say whom the topic is for
+        (
+            "衡水市总工会推进“暖心驿家”建设。要在维护权益上下功夫，重点关注环卫工人等群体。",
+            "",
+            None,
+            ("暖心驿家", "环卫工人"),
+        ),
+        (
+            "衡水市总工会推进“暖心驿家”建设。在维护权益上下功夫，重点关注环卫工人等群体。",
+            "",
+            ("暖心驿家", "环卫工人"),
+            None,
+        ),
+        # a group inside a quoted title that is no initiative is not served by the sentence's initiative
+        ("衡水市总工会推出“暖蜂计划”，优先推荐“全市优秀环卫工人”等评选表彰项目。", "", None, ("暖蜂计划", "环卫工人")),
+        ("衡水市总工会推出“暖蜂计划”，优先推荐环卫工人参加评选。", "", ("暖蜂计划", "环卫工人"), None),
+        # a group naming a facility (…服务驿站) is not served by the sentence's initiative
+        ("衡水市总工会建设“暖心驿家”，推动全市30个快递员服务驿站提档升级。", "", None, ("暖心驿家", "快递员")),
+        ("衡水市总工会建设“暖心驿家”，推动全市快递员入会。", "", ("暖心驿家", "快递员"), None),
+        # a verb right after the group: the group is an actor, not a modifier of the name
+        ("衡水市总工会召开会议。志愿者和环卫工人搭建“爱心小屋”。", "", None, ("爱心小屋", "环卫工人")),
+    ],
+)
+def test_serves_rules(
+    text: str, headline: str, present: tuple[str, str] | None, absent: tuple[str, str] | None
+) -> None:
+    found = facts(text, headline)
+    if present:
+        assert (present[0], "serves", present[1]) in found
+    if absent:
+        assert (absent[0], "serves", absent[1]) not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # the main body runs a quoted brand named without a verb, not an unquoted facility
+        ("衡水市总工会召开会议。“暖蜂驿站”每天开放。", ("衡水市总工会", "暖蜂驿站"), None),
+        ("衡水市总工会召开会议。司机之家每天开放。", None, ("衡水市总工会", "司机之家")),
+        # a generic facility the actor relies on (依托/利用/通过 X) is a resource, not an initiative it runs
+        (
+            "衡水市总工会依托职工书屋等阵地，打造“法律讲堂”品牌。",
+            ("衡水市总工会", "法律讲堂品牌"),
+            ("衡水市总工会", "职工书屋"),
+        ),
+        ("衡水市总工会依托“暖心驿家”品牌，开展相亲活动。", ("衡水市总工会", "暖心驿家品牌"), None),
+        ("衡水市总工会通过建设职工书屋，丰富职工生活。", ("衡水市总工会", "职工书屋"), None),
+        # X指导Y打造…: the guided body runs it
+        ("衡水市总工会指导桃城区总工会打造“暖心驿站”。", ("桃城区总工会", "暖心驿站"), ("衡水市总工会", "暖心驿站")),
+    ],
+)
+def test_runs_rules(text: str, present: tuple[str, str] | None, absent: tuple[str, str] | None) -> None:
+    found = facts(text)
+    if present:
+        assert (present[0], "runs", present[1]) in found
+    if absent:
+        assert (absent[0], "runs", absent[1]) not in found
