@@ -201,7 +201,7 @@ def make_article(rng: random.Random, places: Places, groups: list[Group]) -> Art
         group2 = rng.choice(groups)
         art.entity("Initiative", brand)
         art.entity("WorkerGroup", group2.name, group2.name)
-        s = f"此外,{abbrev or union}还依托{brand},为{group2.name}提供{rng.choice(AMENITIES)}服务。"
+        s = f"此外,{abbrev or union}还建成{brand},为{group2.name}提供{rng.choice(AMENITIES)}服务。"
         art.fact(union, "runs", brand, s)
         art.fact(brand, "serves", group2.name, s)
         paras.append(s)
