@@ -76,3 +76,11 @@ def make_graph() -> KnowledgeGraph:
 @pytest.fixture
 def small_graph() -> KnowledgeGraph:
     return make_graph()
+
+
+@pytest.fixture(scope="session")
+def seeds_graph() -> KnowledgeGraph:
+    """The graph of the five seed pages, built once per test session (a failure here fails its users)."""
+    from kg.pipeline import build_graph
+
+    return build_graph([SEEDS])

@@ -16,7 +16,7 @@ import pytest
 from kg.export.html import NODE_CAP, find_entity, neighbourhood, render_html
 from kg.ids import entity_id, relation_id
 from kg.model import Entity, EntityType, Evidence, KnowledgeGraph, Predicate, Relation
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -199,13 +199,6 @@ def test_big_graph_is_capped_with_a_note_and_fixed_layout(open_page) -> None:
     assert note.is_visible() and "kg viz --focus" in note.inner_text()
     assert f"{NODE_CAP} most connected of {NODE_CAP + 300} entities" in note.inner_text()
     assert p.wall_ms < 30_000
-
-
-@pytest.fixture(scope="module")
-def seeds_graph() -> KnowledgeGraph:
-    from kg.pipeline import build_graph
-
-    return build_graph([SEEDS])
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from kg.export.jsonl import write_articles, write_graph
 from kg.model import EntityType, KnowledgeGraph, Predicate
 from kg.settings import Settings
 from kg.stores.ladybug_store import run_query, write_store
-from tests.conftest import ROOT, SEEDS, make_graph
+from tests.conftest import ROOT, make_graph
 
 QUERIES = sorted((ROOT / "queries").glob("*.cypher"))
 HAS_OXIGRAPH = importlib.util.find_spec("kg.stores.oxigraph_store") is not None
@@ -40,16 +40,8 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        from kg.pipeline import build_graph
-
-        graph = build_graph([SEEDS])
-    except (ImportError, NotImplementedError) as exc:
-        pytest.skip(f"the seeds graph cannot be built yet: {exc}")
-    if not graph.relations:
-        pytest.skip("the seeds graph has no relations yet (extraction not in place)")
-    return _build(graph, tmp_path_factory.mktemp("seeds"))
+def seeds(seeds_graph: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(seeds_graph, tmp_path_factory.mktemp("seeds"))
 
 
 def _rows(out: Path, query: Path) -> tuple[list[str], list[list[object]]]:

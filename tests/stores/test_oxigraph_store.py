@@ -49,19 +49,6 @@ def test_counts_per_predicate_agree_with_graph_jsonl(small_graph: KnowledgeGraph
     assert _sparql_counts(tmp_path) == jsonl
 
 
-@pytest.fixture(scope="module")
-def seeds_graph() -> KnowledgeGraph:
-    from kg.pipeline import build_graph
-
-    try:
-        graph = build_graph([ROOT / "seeds"])
-    except Exception as exc:  # the extraction stage may not be there yet
-        pytest.skip(f"seeds graph not buildable yet: {type(exc).__name__}: {exc}")
-    if not graph.relations:
-        pytest.skip("seeds graph has no relations yet")
-    return graph
-
-
 def test_counts_agree_on_the_seeds(seeds_graph: KnowledgeGraph, tmp_path: Path) -> None:
     _build(seeds_graph, tmp_path)
     jsonl = _jsonl_counts(tmp_path)
