@@ -12,7 +12,7 @@ import click
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Output folder of a previous `kg build`.")
 def validate(out: Path) -> None:
-    """Validate OUT/rdf/graph.nt with pyshacl; exit 1 when there are violations.
+    """Validate OUT/rdf/graph.nt against schema/shapes.ttl; exit 1 when there are violations.
 
     \b
     Example:

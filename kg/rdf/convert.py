@@ -1,129 +1,219 @@
-"""KnowledgeGraph → RDF: deterministic IRIs under Settings.base_iri, sorted quads, an rdflib Dataset.
+"""KnowledgeGraph → RDF: deterministic IRIs under Settings.base_iri, as N-Triples terms grouped by subject.
 
 The default graph holds the whole graph; each article's named graph (named by the article's IRI)
-repeats the facts that article supports together with their evidence from it.
+repeats the facts that article supports together with their evidence from it. Terms are built as
+N-Triples text once per build (`to_rdf`, memoised for the graph at hand) and shared by the RDF files,
+the Oxigraph load and SHACL, so no writer builds millions of term objects of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import RDF, Dataset, Graph, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib import Dataset, Graph
 
 from kg.ids import article_id, entity_id
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, Relation
-from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, SCHEMA, UKG
+from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, PREFIXES, SCHEMA, UKG
 
-Quad = tuple[Node, Node, Node, URIRef | None]
-"""(subject, predicate, object, graph); graph None is the default graph."""
-
-
-@dataclass(frozen=True)
-class Minter:
-    """Mints the IRIs of instances under one base IRI (same input, same IRI, every run)."""
-
-    base: str
-
-    def entity(self, entity_id_: str) -> URIRef:
-        return URIRef(f"{self.base}entity/{entity_id_}")
-
-    def fact(self, relation_id: str) -> URIRef:
-        return URIRef(f"{self.base}fact/{relation_id}")
-
-    def evidence(self, relation_id: str, ev: Evidence) -> URIRef:
-        key = "\x1f".join((ev.doc, str(ev.article), str(ev.start), str(ev.end), ev.rule))
-        return URIRef(f"{self.base}evidence/{relation_id}-{hashlib.sha1(key.encode()).hexdigest()[:8]}")
-
-    def article(self, doc_id: str, index: int) -> URIRef:
-        return URIRef(f"{self.base}article/{article_id(doc_id, index)}")
-
-    def document(self, doc_id: str) -> URIRef:
-        return URIRef(f"{self.base}document/{quote(doc_id, safe='/')}")
+XSD = PREFIXES["xsd"]
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            ord("\b"): "\\b", ord("\f"): "\\f",
+            **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\r\t\b\f"}}
+"""Canonical N-Triples string escapes (quote, backslash, control characters)."""
 
 
-def decimal(value: float) -> Literal:
-    """A canonical xsd:decimal literal (always with a fraction digit, at most six)."""
+def iri(value: str) -> str:
+    """An IRI term (kg only mints IRIs it has percent-encoded where needed)."""
+    return f"<{value}>"
+
+
+def literal(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal term: plain (xsd:string), language-tagged or typed."""
+    text = f'"{value.translate(_ESCAPES)}"'
+    if lang:
+        return f"{text}@{lang}"
+    return f"{text}^^<{datatype}>" if datatype and datatype != XSD + "string" else text
+
+
+def integer(value: int) -> str:
+    return literal(str(value), datatype=XSD + "integer")
+
+
+def decimal_text(value: float) -> str:
+    """The canonical xsd:decimal lexical form (always a fraction digit, at most six)."""
     text = f"{Decimal(str(value)):.6f}".rstrip("0")
-    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
+    return text + "0" if text.endswith(".") else text
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def decimal(value: float) -> str:
+    return literal(decimal_text(value), datatype=XSD + "decimal")
 
 
-ENTITY_ATTRS: dict[str, URIRef] = {
-    "level": UKG.level,
-    "code": UKG.adminCode,
-    "adcode": UKG.adminCode,
-    "kind": UKG.organizationKind,
-}
+def _v(term: object) -> str:
+    return iri(str(term))
+
+
+RDF_NS = PREFIXES["rdf"]
+SKOS_NS = PREFIXES["skos"]
+DCT_NS = PREFIXES["dcterms"]
+PROV_NS = PREFIXES["prov"]
+A = iri(RDF_NS + "type")
+PREF_LABEL, ALT_LABEL, BROADER = iri(SKOS_NS + "prefLabel"), iri(SKOS_NS + "altLabel"), iri(SKOS_NS + "broader")
+IS_PART_OF, IDENTIFIER, SOURCE = iri(DCT_NS + "isPartOf"), iri(DCT_NS + "identifier"), iri(DCT_NS + "source")
+DERIVED_FROM = iri(PROV_NS + "wasDerivedFrom")
+R_SUBJECT, R_PREDICATE, R_OBJECT = iri(RDF_NS + "subject"), iri(RDF_NS + "predicate"), iri(RDF_NS + "object")
+MENTIONS, HEADLINE = _v(SCHEMA.mentions), _v(SCHEMA.headline)
+U = {name: _v(getattr(UKG, name)) for name in (
+    "Article", "Document", "Fact", "Evidence", "articleIndex", "byline", "confidence", "role", "hasEvidence",
+    "quote", "startOffset", "endOffset", "rule", "level", "adminCode", "organizationKind")}
+CLASS = {t: _v(c) for t, c in CLASS_IRI.items()}
+PREDICATE = {p: _v(i) for p, i in PREDICATE_IRI.items()}
+
+ENTITY_ATTRS: dict[str, str] = {"level": U["level"], "code": U["adminCode"], "adcode": U["adminCode"],
+                                "kind": U["organizationKind"]}
 """Entity attributes written as literals; "broader" becomes a skos:broader link between worker groups.
 Other attribute keys have no term in the ontology and are left out of the RDF."""
 
 
-def _entity_triples(entity: Entity, mint: Minter, known: set[str]) -> Iterator[tuple[Node, Node, Node]]:
+@dataclass(frozen=True)
+class Minter:
+    """Mints the IRI terms of instances under one base IRI (same input, same IRI, every run)."""
+
+    base: str
+
+    def entity(self, entity_id_: str) -> str:
+        return f"<{self.base}entity/{entity_id_}>"
+
+    def fact(self, relation_id: str) -> str:
+        return f"<{self.base}fact/{relation_id}>"
+
+    def evidence(self, relation_id: str, ev: Evidence) -> str:
+        key = "\x1f".join((ev.doc, str(ev.article), str(ev.start), str(ev.end), ev.rule))
+        return f"<{self.base}evidence/{relation_id}-{hashlib.sha1(key.encode()).hexdigest()[:8]}>"
+
+    def article(self, doc_id: str, index: int) -> str:
+        return f"<{self.base}article/{article_id(doc_id, index)}>"
+
+    def document(self, doc_id: str) -> str:
+        return f"<{self.base}document/{quote(doc_id, safe='/')}>"
+
+
+Triples = dict[str, dict[tuple[str, str], None]]
+"""subject term → ordered set of (predicate, object) terms."""
+
+
+@dataclass
+class RdfData:
+    """The RDF of one graph: the default graph and one named graph per article, as N-Triples terms.
+
+    `default` and each `named[g]` map subject → {(predicate, object)}; iteration via `triples`
+    and `quads` is sorted, so every serialisation of the same graph has the same bytes.
+    """
+
+    default: Triples = field(default_factory=lambda: defaultdict(dict))
+    named: dict[str, Triples] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+
+    def add(self, s: str, p: str, o: str, g: str | None = None) -> None:
+        (self.default if g is None else self.named[g])[s][(p, o)] = None
+
+    @staticmethod
+    def triples(graph: Triples) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """(subject, its sorted (predicate, object) pairs), subjects sorted."""
+        for s in sorted(graph):
+            yield s, sorted(graph[s])
+
+    def graph_names(self) -> list[str]:
+        return sorted(self.named)
+
+    def ntriples(self) -> Iterator[str]:
+        """N-Triples lines of the default graph (no newline)."""
+        for s, pairs in self.triples(self.default):
+            for p, o in pairs:
+                yield f"{s} {p} {o} ."
+
+    def nquads(self) -> Iterator[str]:
+        """N-Quads lines: the default graph first, then each named graph in IRI order."""
+        yield from self.ntriples()
+        for g in self.graph_names():
+            for s, pairs in self.triples(self.named[g]):
+                for p, o in pairs:
+                    yield f"{s} {p} {o} {g} ."
+
+    def triple_count(self) -> int:
+        return sum(len(v) for v in self.default.values())
+
+    def quad_count(self) -> int:
+        return self.triple_count() + sum(len(v) for g in self.named.values() for v in g.values())
+
+
+def _entity_triples(entity: Entity, mint: Minter, known: set[str], data: RdfData) -> None:
     node = mint.entity(entity.id)
-    yield node, RDF.type, CLASS_IRI[entity.type]
-    yield node, SKOS.prefLabel, _zh(entity.name)
+    data.add(node, A, CLASS[entity.type])
+    data.add(node, PREF_LABEL, literal(entity.name, "zh"))
     for alias in entity.aliases:
         if alias != entity.name:
-            yield node, SKOS.altLabel, _zh(alias)
+            data.add(node, ALT_LABEL, literal(alias, "zh"))
     for key, value in entity.attrs:
         if key in ENTITY_ATTRS and value:
-            yield node, ENTITY_ATTRS[key], Literal(value)
+            data.add(node, ENTITY_ATTRS[key], literal(value))
         elif key == "broader" and entity.type is EntityType.WORKER_GROUP:
             target = entity_id(EntityType.WORKER_GROUP, value)
             if target in known:
-                yield node, SKOS.broader, mint.entity(target)
+                data.add(node, BROADER, mint.entity(target))
+    for key in entity.articles:
+        doc, _, index = key.rpartition("#")
+        data.add(mint.article(doc, int(index)), MENTIONS, node)
 
 
-def _article_triples(doc_id: str, index: int, article: Article | None, mint: Minter) -> Iterator[tuple]:
+def _article_triples(doc_id: str, index: int, article: Article | None, mint: Minter, data: RdfData) -> None:
     node, doc = mint.article(doc_id, index), mint.document(doc_id)
-    yield node, RDF.type, UKG.Article
-    yield node, DCTERMS.isPartOf, doc
-    yield node, DCTERMS.identifier, Literal(f"{doc_id}#{index}")
-    yield node, UKG.articleIndex, Literal(index)
-    yield doc, RDF.type, UKG.Document
-    yield doc, DCTERMS.identifier, Literal(doc_id)
+    data.add(node, A, U["Article"])
+    data.add(node, IS_PART_OF, doc)
+    data.add(node, IDENTIFIER, literal(f"{doc_id}#{index}"))
+    data.add(node, U["articleIndex"], integer(index))
+    data.add(doc, A, U["Document"])
+    data.add(doc, IDENTIFIER, literal(doc_id))
     if article is not None and article.headline:
-        yield node, SCHEMA.headline, Literal(article.headline)
+        data.add(node, HEADLINE, literal(article.headline))
     if article is not None and article.byline:
-        yield node, UKG.byline, Literal(article.byline)
+        data.add(node, U["byline"], literal(article.byline))
 
 
-def _relation_quads(rel: Relation, mint: Minter) -> Iterator[Quad]:
-    s, p, o = mint.entity(rel.subject), PREDICATE_IRI[rel.predicate], mint.entity(rel.object)
+def _relation_triples(rel: Relation, mint: Minter, data: RdfData) -> None:
+    s, p, o = mint.entity(rel.subject), PREDICATE[rel.predicate], mint.entity(rel.object)
     fact = mint.fact(rel.id)
-    yield s, p, o, None
-    for triple in ((fact, RDF.type, UKG.Fact), (fact, RDF.subject, s), (fact, RDF.predicate, p),
-                   (fact, RDF.object, o), (fact, UKG.confidence, decimal(rel.confidence))):
-        yield *triple, None
+    data.add(s, p, o)
+    for pred, obj in ((A, U["Fact"]), (R_SUBJECT, s), (R_PREDICATE, p), (R_OBJECT, o),
+                      (U["confidence"], decimal(rel.confidence))):
+        data.add(fact, pred, obj)
     role = dict(rel.attrs).get("role")
     if role:
-        yield fact, UKG.role, Literal(role), None
+        data.add(fact, U["role"], literal(role))
     for ev in rel.evidence:
         node, graph = mint.evidence(rel.id, ev), mint.article(ev.doc, ev.article)
-        triples = [
-            (fact, UKG.hasEvidence, node),
-            (node, RDF.type, UKG.Evidence),
-            (node, PROV.wasDerivedFrom, graph),
-            (node, DCTERMS.source, mint.document(ev.doc)),
-            (node, UKG.quote, Literal(ev.quote)),
-            (node, UKG.startOffset, Literal(ev.start)),
-            (node, UKG.endOffset, Literal(ev.end)),
-            (node, UKG.confidence, decimal(ev.confidence)),
+        pairs = [
+            (A, U["Evidence"]),
+            (DERIVED_FROM, graph),
+            (SOURCE, mint.document(ev.doc)),
+            (U["quote"], literal(ev.quote)),
+            (U["startOffset"], integer(ev.start)),
+            (U["endOffset"], integer(ev.end)),
+            (U["confidence"], decimal(ev.confidence)),
         ]
         if ev.rule:
-            triples.append((node, UKG.rule, Literal(ev.rule)))
-        for triple in triples:
-            yield *triple, None
-            yield *triple, graph
-        yield s, p, o, graph
+            pairs.append((U["rule"], literal(ev.rule)))
+        data.add(fact, U["hasEvidence"], node)
+        data.add(fact, U["hasEvidence"], node, graph)
+        for pred, obj in pairs:
+            data.add(node, pred, obj)
+            data.add(node, pred, obj, graph)
+        data.add(s, p, o, graph)
 
 
 def _article_keys(graph: KnowledgeGraph) -> set[tuple[str, int]]:
@@ -136,41 +226,53 @@ def _article_keys(graph: KnowledgeGraph) -> set[tuple[str, int]]:
     return keys
 
 
-def _sort_key(quad: Quad) -> tuple[str, str, str, str]:
-    s, p, o, g = quad
-    return ("" if g is None else g.n3(), s.n3(), p.n3(), o.n3())
-
-
-def to_quads(graph: KnowledgeGraph, base_iri: str) -> list[Quad]:
-    """Every quad of the graph, without duplicates, sorted (default graph first)."""
+def build_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
+    """Every triple of the graph (default graph) and of each article (named graphs), without duplicates."""
     mint = Minter(base_iri)
     known = {e.id for e in graph.entities}
-    quads: set[Quad] = set()
+    data = RdfData()
     for entity in graph.entities:
-        quads.update((*t, None) for t in _entity_triples(entity, mint, known))
-        for key in entity.articles:
-            doc, _, index = key.rpartition("#")
-            quads.add((mint.article(doc, int(index)), SCHEMA.mentions, mint.entity(entity.id), None))
+        _entity_triples(entity, mint, known, data)
     by_key = {(a.doc_id, a.index): a for a in graph.articles}
-    for doc, index in _article_keys(graph):
-        quads.update((*t, None) for t in _article_triples(doc, index, by_key.get((doc, index)), mint))
+    for doc, index in sorted(_article_keys(graph)):
+        _article_triples(doc, index, by_key.get((doc, index)), mint, data)
     for rel in graph.relations:
-        quads.update(_relation_quads(rel, mint))
-    return sorted(quads, key=_sort_key)
+        _relation_triples(rel, mint, data)
+    return data
 
 
-def to_dataset(quads: list[Quad]) -> Dataset:
-    """An rdflib Dataset holding the quads (named graphs per article, the rest in the default graph)."""
+_memo: list[tuple[KnowledgeGraph, str, RdfData]] = []
+
+
+def to_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
+    """`build_rdf`, memoised for the last graph seen (the RDF, store and SHACL outputs of one build share it)."""
+    if _memo and _memo[0][0] is graph and _memo[0][1] == base_iri:
+        return _memo[0][2]
+    data = build_rdf(graph, base_iri)
+    _memo[:] = [(graph, base_iri, data)]
+    return data
+
+
+def release() -> None:
+    """Forget the memoised RDF (after the last RDF output of a build, to free its memory)."""
+    _memo.clear()
+
+
+def nquads_bytes(data: RdfData) -> bytes:
+    return "".join(f"{line}\n" for line in data.nquads()).encode("utf-8")
+
+
+def ntriples_bytes(data: RdfData) -> bytes:
+    return "".join(f"{line}\n" for line in data.ntriples()).encode("utf-8")
+
+
+def to_dataset(data: RdfData) -> Dataset:
+    """An rdflib Dataset of the quads (for tests and small graphs)."""
     ds = Dataset()
-    for s, p, o, g in quads:
-        ds.add((s, p, o, g if g is not None else ds.default_graph.identifier))
+    ds.parse(data=nquads_bytes(data).decode("utf-8"), format="nquads")
     return ds
 
 
-def default_graph(quads: list[Quad]) -> Graph:
-    """The default graph alone: the whole knowledge graph with its provenance."""
-    g = Graph()
-    for s, p, o, name in quads:
-        if name is None:
-            g.add((s, p, o))
-    return g
+def default_graph(data: RdfData) -> Graph:
+    """The default graph alone as an rdflib Graph (for tests and small graphs)."""
+    return Graph().parse(data=ntriples_bytes(data).decode("utf-8"), format="nt")

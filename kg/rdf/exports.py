@@ -1,24 +1,21 @@
 """RDF files under OUT/rdf/: Turtle, N-Triples, JSON-LD (+ context), N-Quads and TriG, byte-stable.
 
-Quads are sorted once (kg.rdf.convert) and written in that order by Oxigraph's serialisers, so the
-same graph gives the same bytes every run; JSON-LD is built here as sorted, compact JSON.
+All five are written straight from the sorted N-Triples terms of kg.rdf.convert (no per-triple term
+objects), streamed line by line into atomic files: the same graph gives the same bytes every run.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Literal, Node
-from rdflib.namespace import XSD
-
-from kg.export.atomic import write_text
+from kg.export.atomic import write_lines
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import Quad, to_quads
+from kg.rdf.convert import A, RdfData, Triples, to_rdf
 from kg.rdf.vocab import PREFIXES
 from kg.settings import Settings
 
@@ -42,34 +39,60 @@ def prefixes(base_iri: str) -> dict[str, str]:
     return {**PREFIXES, **minted}
 
 
-def to_ox_term(term: Node) -> ox.NamedNode | ox.Literal:
-    """The pyoxigraph term for an rdflib IRI or literal (kg mints no blank nodes)."""
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    return ox.NamedNode(str(term))
+class Compactor:
+    """Shortens IRI terms to prefixed names: strict Turtle names for Turtle/TriG, any suffix for JSON-LD."""
+
+    def __init__(self, base_iri: str) -> None:
+        table = sorted(prefixes(base_iri).items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.names = {ns: name for name, ns in table}
+        alternatives = "|".join(re.escape(ns) for _, ns in table)
+        self._turtle = re.compile(rf"<({alternatives})([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)>")
+        self._any = re.compile(rf"({alternatives})(.+)")
+        self.turtle = lru_cache(maxsize=4096)(self._turtle_term)
+
+    def _turtle_term(self, term: str) -> str:
+        if term[0] == '"':
+            cut = term.rfind('"^^<')
+            return term if cut < 0 else f'{term[:cut + 3]}{self.turtle(term[cut + 3:])}'
+        m = self._turtle.fullmatch(term)
+        return f"{self.names[m.group(1)]}:{m.group(2)}" if m else term
+
+    def json_iri(self, value: str) -> str:
+        m = self._any.fullmatch(value)
+        return f"{self.names[m.group(1)]}:{m.group(2)}" if m else value
 
 
-def to_ox_quads(quads: list[Quad]) -> list[ox.Quad]:
-    """pyoxigraph quads in the same (sorted) order."""
-    return [
-        ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o),
-                ox.DefaultGraph() if g is None else to_ox_term(g))
-        for s, p, o, g in quads
-    ]
+def prefix_lines(base_iri: str) -> list[str]:
+    return [f"@prefix {name}: <{ns}> ." for name, ns in sorted(prefixes(base_iri).items())]
 
 
-def _sorted_prefix_block(text: str) -> str:
-    """Put the leading @prefix lines in sorted order (their order is the serialiser's choice)."""
-    lines = text.split("\n")
-    n = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-    return "\n".join(sorted(lines[:n]) + lines[n:])
+def turtle_block(triples: Triples, c: Compactor, indent: str = "") -> Iterator[str]:
+    """Turtle statements, one per subject, predicates grouped with `;` and objects with `,`."""
+    term = c.turtle
+    for s, pairs in RdfData.triples(triples):
+        parts: list[str] = []
+        for p, o in pairs:
+            if parts and parts[-1][0] == p:
+                parts[-1][1].append(term(o))
+            else:
+                parts.append((p, [term(o)]))
+        body = f" ;\n{indent}\t".join(f"{'a' if p == A else term(p)} {', '.join(objs)}" for p, objs in parts)
+        yield f"{indent}{term(s)} {body} ."
 
 
-def _serialize(quads: list[ox.Quad], fmt: ox.RdfFormat, base_iri: str) -> str:
-    items = quads if fmt.supports_datasets else [q.triple for q in quads if q.graph_name == ox.DefaultGraph()]
-    return _sorted_prefix_block(ox.serialize(items, format=fmt, prefixes=prefixes(base_iri)).decode("utf-8"))
+def turtle_lines(data: RdfData, base_iri: str) -> Iterator[str]:
+    yield from prefix_lines(base_iri)
+    yield ""
+    yield from turtle_block(data.default, Compactor(base_iri))
+
+
+def trig_lines(data: RdfData, base_iri: str) -> Iterator[str]:
+    c = Compactor(base_iri)
+    yield from turtle_lines(data, base_iri)
+    for g in data.graph_names():
+        yield f"{c.turtle(g)} {{"
+        yield from turtle_block(data.named[g], c, indent="\t")
+        yield "}"
 
 
 def jsonld_context(base_iri: str) -> dict[str, object]:
@@ -77,67 +100,61 @@ def jsonld_context(base_iri: str) -> dict[str, object]:
     return {"@context": dict(sorted(prefixes(base_iri).items()))}
 
 
-def _compact(iri: str, table: list[tuple[str, str]]) -> str:
-    for name, ns in table:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{name}:{iri[len(ns):]}"
-    return iri
+def _jsonld_value(term: str, c: Compactor) -> dict[str, str]:
+    if term[0] == "<":
+        return {"@id": c.json_iri(term[1:-1])}
+    end = term.rfind('"')
+    value: dict[str, str] = {"@value": json.loads(term[: end + 1])}  # N-Triples escapes are JSON escapes
+    suffix = term[end + 1 :]
+    if suffix.startswith("@"):
+        value["@language"] = suffix[1:]
+    elif suffix:
+        value["@type"] = c.json_iri(suffix[3:-1])
+    return value
 
 
-def _jsonld_value(term: Node, table: list[tuple[str, str]]) -> dict[str, str]:
-    if isinstance(term, Literal):
-        if term.language:
-            return {"@value": str(term), "@language": term.language}
-        if term.datatype in (None, XSD.string):
-            return {"@value": str(term)}
-        return {"@value": str(term), "@type": _compact(str(term.datatype), table)}
-    return {"@id": _compact(str(term), table)}
+def jsonld_lines(data: RdfData, base_iri: str) -> Iterator[str]:
+    """The default graph as compact JSON-LD, one node per line: nodes sorted by @id, context inline."""
+    c = Compactor(base_iri)
+    context = json.dumps(jsonld_context(base_iri)["@context"], ensure_ascii=False)
+    yield f'{{"@context": {context},'
+    yield '"@graph": ['
+    first = True
+    for s, pairs in RdfData.triples(data.default):
+        node: dict[str, object] = {"@id": c.json_iri(s[1:-1])}
+        for p, o in pairs:
+            if p == A:
+                node.setdefault("@type", []).append(c.json_iri(o[1:-1]))  # type: ignore[union-attr]
+            else:
+                node.setdefault(c.json_iri(p[1:-1]), []).append(_jsonld_value(o, c))  # type: ignore[union-attr]
+        line = json.dumps(node, ensure_ascii=False)
+        yield line if first else f",{line}"
+        first = False
+    yield "]}"
 
 
-def jsonld_document(quads: list[Quad], base_iri: str) -> dict[str, object]:
-    """The default graph as compact JSON-LD: nodes sorted by @id, values sorted, context inline."""
-    table = sorted(prefixes(base_iri).items(), key=lambda kv: -len(kv[1]))
-    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o, g in quads:
-        if g is not None:
-            continue
-        key = "@type" if str(p) == PREFIXES["rdf"] + "type" else _compact(str(p), table)
-        value = _compact(str(o), table) if key == "@type" else _jsonld_value(o, table)
-        nodes[_compact(str(s), table)][key].append(value)
-    graph = []
-    for node_id in sorted(nodes):
-        props = nodes[node_id]
-        node: dict[str, object] = {"@id": node_id}
-        for key in sorted(props):
-            node[key] = sorted(props[key], key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-        graph.append(node)
-    return {**jsonld_context(base_iri), "@graph": graph}
+def _context_lines(_data: RdfData, base_iri: str) -> Iterator[str]:
+    yield json.dumps(jsonld_context(base_iri), ensure_ascii=False, indent=1)
 
 
-def _dump_json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
-
-
-WRITERS: dict[RdfFile, Callable[[list[Quad], list[ox.Quad], str], str]] = {
-    RdfFile.TURTLE: lambda _q, ox_quads, base: _serialize(ox_quads, ox.RdfFormat.TURTLE, base),
-    RdfFile.NTRIPLES: lambda _q, ox_quads, base: _serialize(ox_quads, ox.RdfFormat.N_TRIPLES, base),
-    RdfFile.JSONLD: lambda quads, _o, base: _dump_json(jsonld_document(quads, base)),
-    RdfFile.CONTEXT: lambda _q, _o, base: _dump_json(jsonld_context(base)),
-    RdfFile.NQUADS: lambda _q, ox_quads, base: _serialize(ox_quads, ox.RdfFormat.N_QUADS, base),
-    RdfFile.TRIG: lambda _q, ox_quads, base: _serialize(ox_quads, ox.RdfFormat.TRIG, base),
+WRITERS: dict[RdfFile, Callable[[RdfData, str], Iterator[str]]] = {
+    RdfFile.TURTLE: turtle_lines,
+    RdfFile.NTRIPLES: lambda data, _base: data.ntriples(),
+    RdfFile.JSONLD: jsonld_lines,
+    RdfFile.CONTEXT: _context_lines,
+    RdfFile.NQUADS: lambda data, _base: data.nquads(),
+    RdfFile.TRIG: trig_lines,
 }
-"""File → function (rdflib quads, pyoxigraph quads, base IRI) → text."""
+"""File → function (RDF data, base IRI) → lines."""
 
 
 def write_rdf(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     """Write every RDF file under OUT/rdf/ atomically; returns the paths in RdfFile order."""
-    quads = to_quads(graph, settings.base_iri)
-    ox_quads = to_ox_quads(quads)
+    data = to_rdf(graph, settings.base_iri)
     folder = settings.out / RDF_DIR
-    return [write_text(folder / f.value, WRITERS[f](quads, ox_quads, settings.base_iri)) for f in RdfFile]
+    return [write_lines(folder / f.value, WRITERS[f](data, settings.base_iri)) for f in RdfFile]
 
 
 def rdf_path(out: Path, f: RdfFile) -> Path:
     """Where a build put one RDF file."""
     return out / RDF_DIR / f.value
-

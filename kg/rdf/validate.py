@@ -1,70 +1,91 @@
-"""SHACL validation of the RDF graph against schema/shapes.ttl (pyshacl), with a byte-stable report.
+"""SHACL validation of the RDF graph against schema/shapes.ttl, with a byte-stable Turtle report.
 
-`write_report` is the build output (OUT/shacl-report.ttl); `validate_out` backs `kg validate`.
+The checks run as SPARQL on Oxigraph (kg.rdf.shacl). `write_report` is the build output
+(OUT/shacl-report.ttl); `validate_out` backs `kg validate`.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import SH as SH_NS
 
-from kg.errors import InputError, KGError
-from kg.export.atomic import write_text
+from kg.errors import InputError
+from kg.export.atomic import write_lines
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import default_graph, to_quads
+from kg.rdf.convert import RdfData, literal, ntriples_bytes, to_rdf
 from kg.rdf.exports import RdfFile, rdf_path
+from kg.rdf.shacl import Check, Violation, compile_shapes, run_checks
 from kg.rdf.vocab import PREFIXES, load_shapes
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
 REPORT_FILE = "shacl-report.ttl"
-
-
-class ValidationError(KGError):
-    """The shapes themselves could not be applied (a defect in schema/shapes.ttl)."""
+SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
 class Validation:
-    """The outcome of one SHACL run: conformance, number of violations, the report graph."""
+    """The outcome of one SHACL run: conformance and the violations found (sorted)."""
 
-    conforms: bool
-    violations: int
-    report: Graph
+    results: tuple[Violation, ...]
 
+    @property
+    def conforms(self) -> bool:
+        return not self.results
 
-def validate_graph(data: Graph) -> Validation:
-    """Check `data` against the shapes (no inference: classes are asserted)."""
-    conforms, report, text = shacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=True)
-    if not isinstance(report, Graph):
-        raise ValidationError(f"SHACL shapes could not run: {' '.join(str(text).split())}")
-    violations = sum(1 for _ in report.subjects(SH.resultSeverity, SH.Violation))
-    return Validation(bool(conforms), violations, report)
+    @property
+    def violations(self) -> int:
+        return len(self.results)
 
 
-def report_turtle(result: Validation) -> str:
-    """The report as Turtle with canonical blank-node labels and sorted triples (same input, same bytes)."""
-    nt = result.report.serialize(format="nt").encode("utf-8")
-    dataset = ox.Dataset(ox.parse(nt, ox.RdfFormat.N_TRIPLES))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    triples = sorted((q.triple for q in dataset), key=str)
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                        prefixes={**PREFIXES, "sh": str(SH)}).decode("utf-8")
-    header = f"# SHACL report: conforms {str(result.conforms).lower()}, {result.violations} violation(s)\n"
-    lines = body.split("\n")
-    n = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-    return header + "\n".join(sorted(lines[:n]) + lines[n:])
+@cache
+def shape_checks() -> tuple[Check, ...]:
+    """schema/shapes.ttl compiled to queries (once per process)."""
+    return tuple(compile_shapes(load_shapes()))
+
+
+def validate_store(store: ox.Store) -> Validation:
+    """Check the default graph of an Oxigraph store against the shapes (no inference: classes are asserted)."""
+    return Validation(tuple(run_checks(store, list(shape_checks()))))
+
+
+def _store_of(ntriples: bytes) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def validate_graph(data: RdfData | Graph) -> Validation:
+    """Validate a graph given as kg RDF data or an rdflib Graph (loaded into an in-memory store)."""
+    nt = ntriples_bytes(data) if isinstance(data, RdfData) else data.serialize(format="nt", encoding="utf-8")
+    return validate_store(_store_of(nt))
+
+
+def report_lines(result: Validation) -> list[str]:
+    """The report as Turtle (sh:ValidationReport with one sh:result per violation, in sorted order)."""
+    lines = [f"# SHACL report: conforms {str(result.conforms).lower()}, {result.violations} violation(s)"]
+    lines += [f"@prefix {name}: <{ns}> ." for name, ns in sorted({**PREFIXES, "sh": SH}.items())]
+    lines += ["", "[] a sh:ValidationReport ;", f"\tsh:conforms {str(result.conforms).lower()}"
+              + (" ." if result.conforms else " ;")]
+    for i, v in enumerate(result.results):
+        fields = [("sh:focusNode", v.focus), ("sh:resultPath", v.path), ("sh:value", v.value),
+                  ("sh:sourceConstraintComponent", v.component), ("sh:sourceShape", v.shape),
+                  ("sh:resultSeverity", "sh:Violation"), ("sh:resultMessage", literal(v.message))]
+        body = " ;\n\t\t".join(f"{k} {t}" for k, t in fields if t)
+        end = " ." if i == len(result.results) - 1 else " ;"
+        lines.append(f"\tsh:result [ a sh:ValidationResult ;\n\t\t{body} ]{end}")
+    return lines
 
 
 def _write(result: Validation, out: Path) -> Path:
-    path = write_text(out / REPORT_FILE, report_turtle(result))
+    path = write_lines(out / REPORT_FILE, report_lines(result))
     if result.violations:
         log.warning("SHACL: %d violation(s), details in %s", result.violations, path)
     return path
@@ -72,7 +93,7 @@ def _write(result: Validation, out: Path) -> Path:
 
 def write_report(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     """Build output: validate the graph's RDF and write OUT/shacl-report.ttl."""
-    return [_write(validate_graph(default_graph(to_quads(graph, settings.base_iri))), settings.out)]
+    return [_write(validate_graph(to_rdf(graph, settings.base_iri)), settings.out)]
 
 
 def validate_out(out: Path) -> tuple[Validation, Path]:
@@ -80,14 +101,19 @@ def validate_out(out: Path) -> tuple[Validation, Path]:
     source = rdf_path(out, RdfFile.NTRIPLES)
     if not source.is_file():
         raise InputError(f"no RDF graph at {source}: run `kg build --out {out}` first")
-    result = validate_graph(Graph().parse(source, format="nt"))
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise InputError(f"{source} is not valid N-Triples: {' '.join(str(exc).split())[:300]}") from exc
+    result = validate_store(store)
     return result, _write(result, out)
 
 
 def violation_count(report: Path) -> int:
     """Number of violations recorded in a report file (for the build summary)."""
     graph = Graph().parse(report, format="turtle")
-    return sum(1 for _ in graph.subjects(SH.resultSeverity, SH.Violation))
+    return sum(1 for _ in graph.subjects(SH_NS.resultSeverity, SH_NS.Violation))
 
 
 def summary_note(out: Path) -> str | None:

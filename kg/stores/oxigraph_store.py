@@ -15,8 +15,7 @@ import pyoxigraph as ox
 from kg.errors import InputError, QueryError, StoreError
 from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import to_quads
-from kg.rdf.exports import to_ox_quads
+from kg.rdf.convert import nquads_bytes, to_rdf
 from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH, PREFIXES
 from kg.settings import Settings
 
@@ -53,12 +52,11 @@ def load_store(path: Path, nquads: bytes) -> float:
 
 def write_store(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     """Build OUT/oxigraph/ atomically (a fresh store swapped in for the old one)."""
-    quads = to_ox_quads(to_quads(graph, settings.base_iri))
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    data = to_rdf(graph, settings.base_iri)
     target = store_path(settings.out)
     with atomic_dir(target) as tmp:
-        seconds = load_store(tmp, nquads)
-    log.info("oxigraph: %d quads bulk-loaded in %.3fs", len(quads), seconds)
+        seconds = load_store(tmp, nquads_bytes(data))
+    log.info("oxigraph: %d quads bulk-loaded in %.3fs", data.quad_count(), seconds)
     return [target]
 
 

@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import default_graph, to_dataset, to_quads
+from kg.rdf.convert import build_rdf, default_graph, to_dataset
 from kg.rdf.exports import RdfFile, rdf_path, write_rdf
 from kg.settings import Settings
 
@@ -30,7 +30,7 @@ def written(small_graph: KnowledgeGraph, tmp_path: Path) -> Settings:
 
 @pytest.mark.parametrize("f", list(TRIPLE_FORMATS), ids=lambda f: f.value)
 def test_triple_formats_round_trip(f: RdfFile, written: Settings, small_graph: KnowledgeGraph) -> None:
-    expected = default_graph(to_quads(small_graph, written.base_iri))
+    expected = default_graph(build_rdf(small_graph, written.base_iri))
     parsed = Graph().parse(rdf_path(written.out, f), format=TRIPLE_FORMATS[f])
     assert len(parsed) == len(expected) > 100
     assert isomorphic(parsed, expected)
@@ -49,7 +49,7 @@ def _graphs(ds: Dataset) -> dict[str, Graph]:
 
 @pytest.mark.parametrize("f", list(QUAD_FORMATS), ids=lambda f: f.value)
 def test_quad_formats_round_trip(f: RdfFile, written: Settings, small_graph: KnowledgeGraph) -> None:
-    expected = _graphs(to_dataset(to_quads(small_graph, written.base_iri)))
+    expected = _graphs(to_dataset(build_rdf(small_graph, written.base_iri)))
     parsed = Dataset()
     parsed.parse(rdf_path(written.out, f), format=QUAD_FORMATS[f])
     got = _graphs(parsed)

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.model import EntityType, KnowledgeGraph
-from kg.rdf.convert import default_graph, to_quads
+from kg.rdf.convert import build_rdf, default_graph
 from kg.rdf.exports import RdfFile, rdf_path, write_rdf
 from kg.settings import Settings
 
@@ -28,7 +28,7 @@ def test_any_text_round_trips(small_graph: KnowledgeGraph, name: str, quote: str
                               evidence=tuple(replace(ev, quote=quote) for ev in r.evidence))
                       for r in small_graph.relations)
     graph = replace(small_graph, entities=entities, relations=relations)
-    expected = default_graph(to_quads(graph, "https://w3id.org/ukg/"))
+    expected = default_graph(build_rdf(graph, "https://w3id.org/ukg/"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         write_rdf(graph, Settings(out=out, progress=False))

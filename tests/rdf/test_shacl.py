@@ -1,0 +1,112 @@
+"""The SPARQL-compiled SHACL engine: same results as pyshacl (the reference) and loud on unsupported shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate as pyshacl_validate
+from rdflib import RDF, Graph, Literal
+from rdflib.namespace import SH, SKOS, XSD
+
+from kg.model import KnowledgeGraph
+from kg.rdf.convert import build_rdf, default_graph
+from kg.rdf.shacl import ShapeError, compile_shapes, run_checks
+from kg.rdf.validate import report_lines, validate_graph
+from kg.rdf.vocab import UKG, load_shapes
+
+BASE = "https://w3id.org/ukg/"
+
+
+def _reference(data: Graph) -> set[tuple[str, str]]:
+    """(focus node, constraint component) of every violation pyshacl finds."""
+    _, report, _ = pyshacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=True)
+    return {(f"<{report.value(r, SH.focusNode)}>", f"<{report.value(r, SH.sourceConstraintComponent)}>")
+            for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+def _ours(data: Graph) -> set[tuple[str, str]]:
+    return {(v.focus, v.component) for v in validate_graph(data).results}
+
+
+def _no_change(g: Graph) -> None:
+    return None
+
+
+def _drop_evidence(g: Graph) -> None:
+    g.remove((None, UKG.hasEvidence, None))
+
+
+def _second_label_and_no_level(g: Graph) -> None:
+    node = next(g.subjects(UKG.level, None))
+    g.add((node, SKOS.prefLabel, Literal("另一个名字", lang="zh")))
+    g.remove((node, UKG.level, None))
+
+
+def _bad_values(g: Graph) -> None:
+    evidence = next(g.subjects(UKG.quote, None))
+    g.set((evidence, UKG.startOffset, Literal(10_000)))
+    g.set((evidence, UKG.quote, Literal("")))
+    fact = next(g.subjects(RDF.type, UKG.Fact))
+    g.set((fact, UKG.confidence, Literal("1.5", datatype=XSD.decimal)))
+    g.set((fact, RDF.predicate, SKOS.related))
+
+
+def _wrong_types(g: Graph) -> None:
+    runs = next(g.subject_objects(UKG.runs))
+    g.remove((runs[1], RDF.type, None))
+    g.add((runs[1], RDF.type, UKG.Person))
+    g.set((next(g.subjects(RDF.type, UKG.Person)), SKOS.prefLabel, Literal("无语言标签")))
+
+
+DAMAGES: list[Callable[[Graph], None]] = [_no_change, _drop_evidence, _second_label_and_no_level, _bad_values,
+                                          _wrong_types]
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=lambda f: f.__name__)
+def test_same_violations_as_pyshacl(small_graph: KnowledgeGraph, damage: Callable[[Graph], None]) -> None:
+    g = default_graph(build_rdf(small_graph, BASE))
+    damage(g)
+    expected = _reference(g)
+    assert _ours(g) == expected
+    assert bool(expected) == (damage is not _no_change)
+
+
+def test_seeds_graph_agrees_with_pyshacl(seeds_graph: KnowledgeGraph) -> None:
+    g = default_graph(build_rdf(seeds_graph, BASE))
+    _drop_evidence_of_one_fact(g)
+    expected = _reference(g)
+    assert expected and _ours(g) == expected
+
+
+def _drop_evidence_of_one_fact(g: Graph) -> None:
+    fact = sorted(g.subjects(RDF.type, UKG.Fact))[0]
+    g.remove((fact, UKG.hasEvidence, None))
+
+
+@pytest.mark.parametrize("extra", [
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern \"^a\" ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .",
+    "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+])
+def test_unsupported_shapes_raise(extra: str) -> None:
+    shapes = Graph().parse(data=f"@prefix sh: <{SH}> . @prefix ex: <http://example.org/> . {extra}", format="turtle")
+    with pytest.raises(ShapeError):
+        compile_shapes(shapes)
+
+
+def test_report_is_turtle_listing_each_violation(small_graph: KnowledgeGraph) -> None:
+    g = default_graph(build_rdf(small_graph, BASE))
+    _drop_evidence(g)
+    result = validate_graph(g)
+    report = Graph().parse(data="\n".join(report_lines(result)), format="turtle")
+    assert len(set(report.subjects(SH.resultSeverity, SH.Violation))) == result.violations > 0
+    assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(False)
+
+
+def test_checks_run_on_any_store(small_graph: KnowledgeGraph) -> None:
+    store = ox.Store()
+    store.bulk_load("\n".join(build_rdf(small_graph, BASE).ntriples()).encode(), format=ox.RdfFormat.N_TRIPLES)
+    assert run_checks(store, compile_shapes(load_shapes())) == []
