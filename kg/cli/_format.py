@@ -8,6 +8,9 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
+from pathlib import Path
+
+import click
 
 
 class OutputFormat(StrEnum):
@@ -62,3 +65,12 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: O
     lines += [" | ".join(_pad(v, w) for v, w in zip(row, widths, strict=False)) for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines)
+
+
+def warn_if_incomplete(out: Path) -> None:
+    """Tell the reader on stderr when OUT is being written or its last build did not finish."""
+    from kg.lock import incomplete_warning
+
+    warning = incomplete_warning(out)
+    if warning:
+        click.echo(warning, err=True)

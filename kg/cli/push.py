@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli._format import warn_if_incomplete
+
 OUT_OPTION = click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"),
                           show_default=True, help="Output folder of a previous `kg build`.")
 
@@ -34,6 +36,7 @@ def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, pa
     Example:
       kg push sparql --endpoint http://127.0.0.1:7878 --graph https://w3id.org/ukg/graph
     """
+    warn_if_incomplete(out)
     from kg.stores.sparql_endpoint import push as push_sparql
 
     count = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password)
@@ -54,6 +57,7 @@ def neo4j(out: Path, uri: str, user: str, password: str, database: str | None, b
     Example:
       kg push neo4j --uri bolt://localhost:7687 --user neo4j --password secret
     """
+    warn_if_incomplete(out)
     from kg.stores.neo4j_store import push as push_neo4j
 
     counts = push_neo4j(out, uri, user, password, database=database, batch_size=batch_size)

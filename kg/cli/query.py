@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._format import OutputFormat, format_rows
+from kg.cli._format import OutputFormat, format_rows, warn_if_incomplete
 from kg.errors import InputError
 
 # engine -> "module:function" taking (out_dir, query_text) and returning (columns, rows).
@@ -37,6 +37,7 @@ def _command(engine: str, example: str) -> click.Command:
     @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table",
                   show_default=True, help="How to print the result.")
     def run(query: str | None, file: Path | None, out: Path, fmt: str) -> None:
+        warn_if_incomplete(out)
         module, attr = ENGINES[engine].split(":")
         columns, rows = getattr(importlib.import_module(module), attr)(out, _query_text(query, file))
         click.echo(format_rows(columns, rows, OutputFormat(fmt)))

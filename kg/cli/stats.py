@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli._format import warn_if_incomplete
 from kg.errors import InputError
 
 
@@ -21,6 +22,7 @@ def stats(out: Path) -> None:
     Example:
       kg stats --out out/
     """
+    warn_if_incomplete(out)
     path = out / "graph.jsonl"
     if not path.exists():
         raise InputError(f"{path} not found: run `kg build --out {out}` first")

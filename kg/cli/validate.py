@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli._format import warn_if_incomplete
+
 
 @click.command()
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
@@ -18,6 +20,7 @@ def validate(out: Path) -> None:
     Example:
       kg validate --out out/
     """
+    warn_if_incomplete(out)
     from kg.rdf.validate import validate_out
 
     result, report = validate_out(out)

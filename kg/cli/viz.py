@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli._format import warn_if_incomplete
 from kg.export.html import find_entity, neighbourhood, only_types, write_page
 from kg.export.jsonl import read_graph
 from kg.model import EntityType
@@ -45,6 +46,7 @@ def viz(out: Path, focus: str | None, depth: int, types: tuple[str, ...], file: 
       kg viz --focus 杭州市总工会 --depth 2       # one union body's neighbourhood
       kg viz --focus 市总 --types UnionBody,Initiative --file view.html
     """
+    warn_if_incomplete(out)
     wanted = _parse_types(types)
     graph = read_graph(out)
     suffix = "-".join(t.value for t in wanted)

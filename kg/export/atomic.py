@@ -1,13 +1,33 @@
-"""Atomic writes: every output goes to a temporary sibling and is renamed into place."""
+"""Atomic writes: every output goes to a temporary sibling and is renamed into place.
+
+A reader sees either the old or the new version of an output under its final name, never a part.
+An output whose new content equals the old is left untouched (same inode and mtime), so a rebuild of
+unchanged input changes nothing. Temporaries are named `.<name>.<random>.tmp`; a build killed before
+it could remove them leaves them behind, and `sweep_temps` (run by the next build) deletes them.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fnmatch
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+PAUSE_ENV = "KG_TEST_PAUSE_AT"
+"""Test hook: a glob matched against an output's file name; the writer prints `kg: paused before
+<path>` to stderr and sleeps just before renaming that output into place (or removing it), so a test
+can kill the build at a known point. Unset in normal use."""
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_CHUNK = 1 << 20
 
 
 def _umask() -> int:
@@ -16,9 +36,69 @@ def _umask() -> int:
     return mask
 
 
+def pause_point(path: Path) -> None:
+    """Sleep here when the test hook names `path` (see PAUSE_ENV); a no-op otherwise."""
+    pattern = os.environ.get(PAUSE_ENV)
+    if pattern and fnmatch.fnmatch(path.name, pattern):
+        print(f"kg: paused before {path}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when both are regular files with the same bytes (sizes first, then in chunks)."""
+    if not (a.is_file() and b.is_file()) or a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            chunk = fa.read(_CHUNK)
+            if chunk != fb.read(_CHUNK):
+                return False
+            if not chunk:
+                return True
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """True when two folders hold the same relative paths with the same bytes."""
+    if not (a.is_dir() and b.is_dir()):
+        return False
+    names_a = sorted(p.relative_to(a) for p in a.rglob("*"))
+    names_b = sorted(p.relative_to(b) for p in b.rglob("*"))
+    if names_a != names_b:
+        return False
+    return all(same_file(a / n, b / n) for n in names_a if not (a / n).is_dir())
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    func = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if func is None:
+        return False
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def _swap_dir(tmp: Path, path: Path) -> None:
+    """Put the folder `tmp` in place of `path`, atomically where the OS allows, and delete the old one."""
+    if not path.exists():
+        os.replace(tmp, path)
+    elif _exchange(tmp, path):
+        shutil.rmtree(tmp)  # now holds the old folder
+    else:  # two renames: a reader may find `path` missing for a moment; `.name.old` is swept later
+        old = path.with_name(f".{path.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success rename it over `path`."""
+    """Yield a temporary path beside `path`; on success rename it over `path` (kept if unchanged)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -26,7 +106,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are meant to be shared
     try:
         yield tmp_path
-        os.replace(tmp_path, path)
+        pause_point(path)
+        if same_file(tmp_path, path):
+            tmp_path.unlink()
+        else:
+            os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
@@ -34,22 +118,44 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_dir(path: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder beside `path`; on success swap it in for `path`."""
+    """Yield a fresh temporary folder beside `path`; on success swap it in for `path` (kept if unchanged)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
     try:
         yield tmp
-        old = None
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        pause_point(path)
+        if same_tree(tmp, path):
+            shutil.rmtree(tmp)
+        else:
+            _swap_dir(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def is_temp(name: str) -> bool:
+    """True for the names atomic_path/atomic_dir use for work in progress (and the fallback's `.old`)."""
+    return name.startswith(".") and (name.endswith(".tmp") or name.endswith(".old"))
+
+
+def sweep_temps(root: Path) -> list[Path]:
+    """Delete temporaries left under `root` by an interrupted writer; returns what was removed.
+
+    Only safe while no other writer works under `root` (kg build holds OUT's lock when it calls this).
+    """
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for folder, dirs, files in os.walk(root):
+        for name in [d for d in dirs if is_temp(d)]:
+            dirs.remove(name)
+            shutil.rmtree(Path(folder, name), ignore_errors=True)
+            removed.append(Path(folder, name))
+        for name in filter(is_temp, files):
+            Path(folder, name).unlink(missing_ok=True)
+            removed.append(Path(folder, name))
+    return sorted(removed)
 
 
 def write_text(path: Path, text: str) -> Path:

@@ -12,9 +12,13 @@ from kg.export.atomic import write_lines
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
 from kg.settings import Settings
 
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+"""Characters str.splitlines (and pre-2019 JavaScript) take for line ends, escaped so that every
+record stays on one line for any reader; JSON escapes the ASCII control characters itself."""
+
 
 def _dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def article_record(article: Article) -> dict[str, object]:

@@ -3,14 +3,15 @@
 One file per node label (nodes_<Label>.csv) and per relationship type
 (rels_<TYPE>.csv) with the tool's header conventions: `id:ID(Entity)`, `:LABEL`,
 typed columns (`aliases:string[]`, `confidence:double`), `:START_ID(Entity)`,
-`:END_ID(Entity)`, `:TYPE`. Arrays use ARRAY_DELIMITER; the tool has no escape
-for it, so a delimiter inside an element is written as its full-width form.
+`:END_ID(Entity)`, `:TYPE`. Arrays use ARRAY_DELIMITER, the control character U+001F that article
+text never holds (an ASCII `;` would corrupt every quote that contains one); the tool has no escape
+for it, so a delimiter inside an element is written as its visible symbol U+241F. Fields are quoted
+the RFC 4180 way neo4j-admin reads (inner quotes doubled, backslashes plain text), a lone CR included.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 import shlex
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from kg.settings import Settings
 
 FOLDER = "neo4j-import"
 ID_SPACE = "Entity"
-ARRAY_DELIMITER = ";"
-ARRAY_DELIMITER_SUBSTITUTE = "\uff1b"  # FULLWIDTH SEMICOLON
+ARRAY_DELIMITER = "\x1f"  # UNIT SEPARATOR
+ARRAY_DELIMITER_FLAG = "U+001F"
+"""How neo4j-admin's --array-delimiter names ARRAY_DELIMITER."""
+ARRAY_DELIMITER_SUBSTITUTE = "\u241f"  # SYMBOL FOR UNIT SEPARATOR
 HEADER_TYPES: dict[PropType, str] = {
     PropType.STRING: "",
     PropType.INT: ":long",
@@ -51,12 +54,17 @@ def _cells(props: tuple[tuple[str, object], ...], columns: Columns) -> list[str]
     return [_cell(v, t) for (_, v), (_, t) in zip(props, columns, strict=True)]
 
 
+_NEEDS_QUOTES = re.compile('[",\r\n]')
+
+
+def _field(text: str) -> str:
+    """One CSV field: quoted (inner quotes doubled) when it holds a quote, comma, CR or LF.
+    Python's csv writer leaves a lone CR unquoted, which splits the record for every reader."""
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+
+
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return "".join(",".join(map(_field, row)) + "\n" for row in [header, *rows])
 
 
 def node_files(pg: PropertyGraph) -> dict[str, str]:
@@ -91,7 +99,7 @@ def import_command(node_names: list[str], rel_names: list[str], database: str = 
         "neo4j-admin", "database", "import", "full",
         "--overwrite-destination",
         "--id-type=string",
-        f"--array-delimiter={ARRAY_DELIMITER}",
+        f"--array-delimiter={ARRAY_DELIMITER_FLAG}",
         "--multiline-fields=true",
         *[f"--nodes={name}" for name in node_names],
         *[f"--relationships={name}" for name in rel_names],
@@ -118,9 +126,10 @@ def _readme(argv: list[str], names: list[str]) -> str:
         "Files written by `kg build` for `neo4j-admin database import full` (Neo4j 5).\n"
         "Stop the database, then run `sh import.sh [database]` from anywhere, or from this folder:\n\n"
         "```sh\n" + " ".join(shlex.quote(a) for a in argv) + "\n```\n\n"
-        "Every node shares the ID space `Entity` (ids are the graph.jsonl ids). Arrays are "
-        f"`{ARRAY_DELIMITER}`-delimited; a `{ARRAY_DELIMITER}` inside an element is written as "
-        f"`{ARRAY_DELIMITER_SUBSTITUTE}`. Fields may span lines (evidence quotes), hence "
+        "Every node shares the ID space `Entity` (ids are the graph.jsonl ids). Array elements are "
+        f"separated by the control character {ARRAY_DELIMITER_FLAG} (`--array-delimiter={ARRAY_DELIMITER_FLAG}`); "
+        f"that character inside an element is written as `{ARRAY_DELIMITER_SUBSTITUTE}`. Fields are quoted "
+        "with doubled inner quotes (RFC 4180; backslashes are plain text) and may span lines, hence "
         "`--multiline-fields=true`. For an incremental load into a running server use `kg push neo4j`.\n\n"
         "## Files\n\n" + files + "\n"
     )

@@ -76,3 +76,18 @@ def test_out_is_a_file(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "cannot write" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_readers_warn_about_an_unfinished_build(small_graph, tmp_path: Path) -> None:
+    from kg.export.jsonl import write_graph
+    from kg.lock import MARKER_NAME
+    from kg.settings import Settings
+
+    write_graph(small_graph, Settings(out=tmp_path, progress=False))
+    clean = run_kg("stats", "--out", str(tmp_path))
+    assert clean.returncode == 0 and "did not finish" not in clean.stderr
+    (tmp_path / MARKER_NAME).write_text("", encoding="utf-8")
+    marked = run_kg("stats", "--out", str(tmp_path))
+    assert marked.returncode == 0, marked.stderr
+    assert "did not finish" in marked.stderr and "Traceback" not in marked.stderr
+    assert marked.stdout == clean.stdout

@@ -66,11 +66,11 @@ def test_values_survive_quoting_and_array_splitting(small_graph: KnowledgeGraph,
 
 def test_delimiter_in_an_element_and_multiline_quotes(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
     rel = small_graph.relations[0]
-    ev = replace(rel.evidence[0], quote="第一行;\n第二行,\"引号\"")
+    ev = replace(rel.evidence[0], quote=f"第一行{ARRAY_DELIMITER};\n第二行,\"引号\"")
     graph = replace(small_graph, relations=(replace(rel, evidence=(ev, ev)),) + small_graph.relations[1:])
     folder = _write(graph, tmp_path)
     row = next(r for r in _read(folder / f"rels_{rel.predicate.label}.csv") if r["id"] == rel.id)
-    expected = "第一行" + ARRAY_DELIMITER_SUBSTITUTE + "\n第二行,\"引号\""
+    expected = "第一行" + ARRAY_DELIMITER_SUBSTITUTE + ";\n第二行,\"引号\""
     assert row["quotes:string[]"].split(ARRAY_DELIMITER) == [expected, expected]
 
 

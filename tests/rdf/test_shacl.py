@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
@@ -74,7 +75,11 @@ def test_same_violations_as_pyshacl(small_graph: KnowledgeGraph, damage: Callabl
 
 
 def test_seeds_graph_agrees_with_pyshacl(seeds_graph: KnowledgeGraph) -> None:
-    g = default_graph(build_rdf(seeds_graph, BASE))
+    """On a slice of the seeds graph: pyshacl (rdflib's OPTIONAL) needs minutes for all of it."""
+    relations = seeds_graph.relations[::8]
+    used = {r.subject for r in relations} | {r.object for r in relations}
+    entities = tuple(e for e in seeds_graph.entities if e.id in used)
+    g = default_graph(build_rdf(replace(seeds_graph, relations=relations, entities=entities), BASE))
     _drop_evidence_of_one_fact(g)
     expected = _reference(g)
     assert expected and _ours(g) == expected

@@ -122,7 +122,8 @@ def test_statements_hold_no_article_text(tmp_path: Path) -> None:
     assert all(s.startswith(("CREATE NODE TABLE", "CREATE REL TABLE", "COPY")) for s in statements)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(st.characters(codec="utf-8"), min_size=1, max_size=30),
                 min_size=1, max_size=12, unique=True))
 def test_any_text_survives_the_bulk_load(tmp_path: Path, names: list[str]) -> None:

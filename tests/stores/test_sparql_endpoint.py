@@ -1,20 +1,16 @@
-"""`kg push sparql` against a real `oxigraph serve` on 127.0.0.1: push, count, push again, same count."""
+"""`kg push sparql` against a real `oxigraph serve` on 127.0.0.1: push, read back, push again, same triples."""
 
 from __future__ import annotations
 
 import http.server
-import json
-import shutil
-import socket
+import os
 import subprocess
 import sys
 import threading
-import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import InputError, StoreError
@@ -22,39 +18,15 @@ from kg.model import KnowledgeGraph
 from kg.rdf.exports import RdfFile, rdf_path, write_rdf
 from kg.settings import Settings
 from kg.stores.sparql_endpoint import batches, push
+from tests.stores.oxigraph_server import free_port, graph_triples, oxigraph_serve, select, update
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 HOSTILE = "张三\"}; DROP ALL <script>alert(1)</script> ' OR 1=1 //"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(OXIGRAPH).exists():
-        pytest.skip("the oxigraph server binary is not installed")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited: {proc.stderr.read().decode()[:300]}")
-                time.sleep(0.1)
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph-server")) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -63,24 +35,45 @@ def built(small_graph: KnowledgeGraph, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _select(url: str, query: str) -> list[dict[str, str]]:
-    req = urllib.request.Request(f"{url}/query?" + urllib.parse.urlencode({"query": query}),
-                                 headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(req, timeout=10) as response:
-        data = json.loads(response.read())
-    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
-
-
 def _lines(out: Path) -> int:
     return len(rdf_path(out, RdfFile.NTRIPLES).read_text(encoding="utf-8").splitlines())
+
+
+def _built_triples(out: Path) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(path=str(rdf_path(out, RdfFile.NTRIPLES)), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_push_twice_same_count(server: str, built: Path) -> None:
     first = push(built, server)
     assert first == _lines(built) > 100
     assert push(built, server) == first
-    [row] = _select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    [row] = select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert int(row["n"]) == first
+
+
+def test_cli_push_twice_leaves_exactly_the_built_triples(server: str, built: Path) -> None:
+    """`kg push sparql` twice: the second push changes nothing, and the graph is exactly graph.nt
+    (a triple left from an earlier, different load is gone, other graphs are untouched)."""
+    graph, other = "https://w3id.org/ukg/graph/cli-twice", "https://w3id.org/ukg/graph/cli-other"
+    stale = ox.Triple(ox.NamedNode("https://example.org/stale"), ox.NamedNode("https://example.org/p"),
+                      ox.Literal("left from an earlier load"))
+    kept = ox.Triple(stale.subject, stale.predicate, ox.Literal("another graph"))
+    update(server, f"INSERT DATA {{ GRAPH <{graph}> {{ {stale} }} GRAPH <{other}> {{ {kept} }} }}")
+    assert stale in graph_triples(server, graph)
+    expected = _built_triples(built)
+    snapshots = []
+    for _ in range(2):
+        result = _kg("push", "sparql", "--out", str(built), "--endpoint", server, "--graph", graph)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"pushed: the endpoint now holds {len(expected)} triples in the target graph"
+        snapshots.append(graph_triples(server, graph))
+    assert snapshots[0] == snapshots[1] == expected
+    assert graph_triples(server, other) == {kept}
 
 
 def test_push_into_named_graph_in_batches(server: str, built: Path) -> None:
@@ -89,13 +82,13 @@ def test_push_into_named_graph_in_batches(server: str, built: Path) -> None:
     assert first == _lines(built)
     assert push(built, server, graph_iri=graph, batch_size=1000) == first
     role = "<https://w3id.org/ukg/ontology#role>"
-    rows = _select(server, f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?f {role} ?n }} }}")
+    rows = select(server, f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?f {role} ?n }} }}")
     assert rows == [{"n": "主席'\"<b>"}]
 
 
 def test_hostile_names_round_trip_verbatim(server: str, built: Path) -> None:
     push(built, server, graph_iri="https://w3id.org/ukg/graph/hostile")
-    rows = _select(server, """
+    rows = select(server, """
         SELECT ?name WHERE { GRAPH <https://w3id.org/ukg/graph/hostile> {
           ?p a <https://w3id.org/ukg/ontology#Person> ;
              <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } }""")
@@ -104,7 +97,7 @@ def test_hostile_names_round_trip_verbatim(server: str, built: Path) -> None:
 
 def test_unreachable_server_is_store_error(built: Path) -> None:
     with pytest.raises(StoreError, match="cannot reach") as info:
-        push(built, f"http://127.0.0.1:{_free_port()}")
+        push(built, f"http://127.0.0.1:{free_port()}")
     assert "\n" not in str(info.value)
 
 

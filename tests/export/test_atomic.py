@@ -1,0 +1,162 @@
+"""kg.export.atomic: outputs appear whole or not at all, unchanged ones are left alone, leftovers are swept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.export import atomic
+from kg.export.atomic import (
+    PAUSE_ENV,
+    atomic_dir,
+    atomic_path,
+    is_temp,
+    same_tree,
+    sweep_temps,
+    write_lines,
+    write_text,
+)
+
+
+def _id(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def test_write_replaces_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "a.txt"
+    write_text(target, "old")
+    write_lines(target, ["new", "lines"])
+    assert target.read_bytes() == b"new\nlines\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.txt"]
+
+
+def test_unchanged_content_keeps_the_file_untouched(tmp_path: Path) -> None:
+    target = write_text(tmp_path / "a.txt", "same")
+    before = _id(target)
+    write_text(target, "same")
+    assert _id(target) == before
+    write_text(target, "other")
+    assert _id(target) != before
+
+
+def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
+    target = write_text(tmp_path / "a.txt", "old")
+    with pytest.raises(ValueError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise ValueError("writer failed")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_outputs_get_shareable_modes(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        write_text(tmp_path / "a.txt", "x")
+        with atomic_dir(tmp_path / "d") as tmp:
+            (tmp / "f").write_text("x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o755
+
+
+def _fill(folder: Path, **files: str) -> None:
+    for name, text in files.items():
+        (folder / name).write_text(text)
+
+
+def test_dir_swap_replaces_the_whole_folder(tmp_path: Path) -> None:
+    target = tmp_path / "store"
+    with atomic_dir(target) as tmp:
+        _fill(tmp, a="1", b="2")
+    with atomic_dir(target) as tmp:
+        _fill(tmp, a="1", c="3")
+    assert sorted(p.name for p in target.iterdir()) == ["a", "c"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_unchanged_folder_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "csv"
+    with atomic_dir(target) as tmp:
+        _fill(tmp, a="1")
+    before = (_id(target), _id(target / "a"))
+    with atomic_dir(target) as tmp:
+        _fill(tmp, a="1")
+    assert (_id(target), _id(target / "a")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_failed_dir_write_keeps_the_old_folder(tmp_path: Path) -> None:
+    target = tmp_path / "store"
+    with atomic_dir(target) as tmp:
+        _fill(tmp, a="old")
+    with pytest.raises(ValueError), atomic_dir(target) as tmp:
+        _fill(tmp, a="half")
+        raise ValueError("load failed")
+    assert (target / "a").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    _fill(a, x="from a")
+    _fill(b, y="from b")
+    if not atomic._exchange(a, b):
+        pytest.skip("renameat2(RENAME_EXCHANGE) not supported here")
+    assert [p.name for p in a.iterdir()] == ["y"] and [p.name for p in b.iterdir()] == ["x"]
+
+
+def test_two_rename_fallback_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the OS has no atomic exchange (macOS, old kernels) the folder is still swapped."""
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    test_dir_swap_replaces_the_whole_folder(tmp_path)
+
+
+def test_same_tree(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        (d / "sub").mkdir(parents=True)
+        _fill(d / "sub", f="1")
+    assert same_tree(a, b)
+    _fill(b / "sub", f="2")
+    assert not same_tree(a, b)
+    _fill(b / "sub", f="1", g="")
+    assert not same_tree(a, b)
+
+
+def test_sweep_removes_only_temporaries(tmp_path: Path) -> None:
+    keep = [".kg.lock", ".cache/extract/v1/ab/abcd.pickle", "rdf/graph.nq", "oxigraph/000001.sst"]
+    gone = [".graph.html.k2j3.tmp", "rdf/.graph.nq.x9.tmp", ".cache/extract/v1/ab/.abcd.pickle.q1.tmp",
+            ".oxigraph.ab12.tmp/000001.sst", ".oxigraph.old/CURRENT"]
+    for rel in keep + gone:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    removed = sweep_temps(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == sorted(
+        [".graph.html.k2j3.tmp", "rdf/.graph.nq.x9.tmp", ".cache/extract/v1/ab/.abcd.pickle.q1.tmp",
+         ".oxigraph.ab12.tmp", ".oxigraph.old"])
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(keep)
+    assert not is_temp("graph.tmp") and is_temp(".graph.tmp")
+
+
+def test_pause_hook_stops_before_the_named_rename(tmp_path: Path) -> None:
+    """With KG_TEST_PAUSE_AT set, the writer announces the pause and has not renamed yet; unset, no pause."""
+    code = "import sys; from pathlib import Path; from kg.export.atomic import write_text; " \
+           "write_text(Path(sys.argv[1]), 'new')"
+    target = write_text(tmp_path / "a.txt", "old")
+    env = {**os.environ, PAUSE_ENV: "a.*"}
+    with pytest.raises(subprocess.TimeoutExpired) as stopped:
+        subprocess.run([sys.executable, "-c", code, str(target)], env=env, capture_output=True, timeout=3)
+    assert b"kg: paused before" in (stopped.value.stderr or b"")
+    assert target.read_text() == "old"
+    env[PAUSE_ENV] = "b.*"
+    subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=60)
+    assert target.read_text() == "new"
