@@ -366,11 +366,7 @@ def _raw_fields(text: str) -> list[str]:
     return fields
 
 
-def test_graphml_gives_every_text_back(case: tuple[KnowledgeGraph, Path], request: pytest.FixtureRequest) -> None:
-    if request.node.callspec.params["case"] == "carriage-return":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "kg/export/graphml.py: networkx/ElementTree write a CR raw in <data> text and every XML parser "
-            "reads it back as LF (XML end-of-line handling); it must be written as &#13;")))
+def test_graphml_gives_every_text_back(case: tuple[KnowledgeGraph, Path]) -> None:
     graph, out = case
     g = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
     nodes = [(n, d["type"], d["name"], json.loads(d.get("aliases", "[]")))

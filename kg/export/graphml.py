@@ -6,14 +6,12 @@ property-graph label); edges carry `type` and `label` (the relationship type).
 
 from __future__ import annotations
 
-import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-import networkx as nx
-
-from kg.export.atomic import write_text
+from kg.export.atomic import write_lines
 from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, PropertyGraph, PropType, to_property_graph
 from kg.settings import Settings
@@ -36,25 +34,66 @@ def _attrs(props: tuple[tuple[str, object], ...], columns: Columns) -> dict[str,
     return {k: _value(v, t) for (k, v), (_, t) in pairs if v is not None and k != "id"}
 
 
-def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
-    """The property graph as a networkx MultiDiGraph (edge keys: relationship ids), rows in sorted order."""
-    g = nx.MultiDiGraph()
-    for n in pg.nodes:
+_GRAPHML_TYPE = {PropType.STRING: "string", PropType.STRING_LIST: "string", PropType.INT: "long",
+                 PropType.FLOAT: "double"}
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;",
+                       "\t": "&#9;"})
+HEADER = ('<?xml version="1.0" encoding="utf-8"?>',
+          '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/'
+          'xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
+
+
+def _keys(schemas: dict[str, Columns], fixed: tuple[str, ...]) -> dict[str, str]:
+    """Attribute name → GraphML type: the fixed string attributes, then every property name in sorted order."""
+    types = {name: "string" for name in fixed}
+    for columns in schemas.values():
+        for name, type_ in columns:
+            if name != "id":
+                types.setdefault(name, _GRAPHML_TYPE[type_])
+    return {name: types[name] for name in (*fixed, *sorted(set(types) - set(fixed)))}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).translate(_TEXT)
+
+
+def graphml_lines(pg: PropertyGraph) -> Iterator[str]:
+    """GraphML of the property graph, line by line; the same rows always give the same text."""
+    node_keys = _keys(pg.node_schema, ("type", "label"))
+    edge_keys = _keys(pg.rel_schema, ("type", "label"))
+    ids = {("node", k): f"n{i}" for i, k in enumerate(node_keys)} | {("edge", k): f"e{i}"
+                                                                     for i, k in enumerate(edge_keys)}
+    yield from HEADER
+    for kind, keys in (("node", node_keys), ("edge", edge_keys)):
+        for name, type_ in keys.items():
+            yield f'  <key id="{ids[kind, name]}" for="{kind}" attr.name="{name}" attr.type="{type_}" />'
+    yield '  <graph edgedefault="directed">'
+    for n in sorted(pg.nodes, key=lambda n: n.id):
         attrs = _attrs(n.props, pg.node_schema[n.label])
-        g.add_node(n.id, type=n.label, **attrs, label=attrs.get("name", n.id))
-    for r in pg.rels:
+        yield f'    <node id="{n.id.translate(_ATTR)}">'
+        for name, value in (("type", n.label), ("label", attrs.get("name", n.id)), *sorted(attrs.items())):
+            yield f'      <data key="{ids["node", name]}">{_text(value)}</data>'
+        yield "    </node>"
+    for r in sorted(pg.rels, key=lambda r: r.id):
         attrs = _attrs(r.props, pg.rel_schema[r.type])
-        g.add_edge(r.start, r.end, key=r.id, type=r.type, label=r.type, **attrs)
-    return g
+        yield (f'    <edge id="{r.id.translate(_ATTR)}" source="{r.start.translate(_ATTR)}" '
+               f'target="{r.end.translate(_ATTR)}">')
+        for name, value in (("type", r.type), ("label", r.type), *sorted(attrs.items())):
+            yield f'      <data key="{ids["edge", name]}">{_text(value)}</data>'
+        yield "    </edge>"
+    yield "  </graph>"
+    yield "</graphml>"
 
 
 def graphml_text(pg: PropertyGraph) -> str:
-    """GraphML of the property graph; the same rows always give the same text."""
-    buf = io.BytesIO()
-    nx.write_graphml_xml(to_networkx(pg), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue().decode("utf-8")
+    """GraphML of the property graph as one string."""
+    return "".join(f"{line}\n" for line in graphml_lines(pg))
 
 
 def write_graphml(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
-    """Output writer: OUT/graph.graphml."""
-    return [write_text(settings.out / FILE, graphml_text(to_property_graph(graph)))]
+    """Output writer: OUT/graph.graphml, streamed."""
+    return [write_lines(settings.out / FILE, graphml_lines(to_property_graph(graph)))]
