@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kg.export.jsonl import read_graph
 from kg.ids import article_id
+from kg.memo import last_graph
 from kg.model import (
     Entity,
     EntityType,
@@ -239,8 +240,10 @@ def _mention_rows(graph: KnowledgeGraph, articles: dict[str, NodeRow],
     return rows
 
 
+@last_graph
 def to_property_graph(graph: KnowledgeGraph) -> PropertyGraph:
-    """The property-graph rows of `graph`, sorted by (label, id) and (type, id) for deterministic output."""
+    """The property-graph rows of `graph`, sorted by (label, id) and (type, id) for deterministic output
+    (memoised: the CSV, GraphML and LadybugDB outputs of one build share them)."""
     node_schema, rel_schema = _node_schema(graph), _rel_schema(graph)
     articles = _article_nodes(graph)
     nodes = [_entity_row(e, node_schema[e.type.value]) for e in graph.entities] + list(articles.values())

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph
 
 from kg.ids import article_id, entity_id
+from kg.memo import last_graph
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, Relation
 from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, PREFIXES, SCHEMA, UKG
 
@@ -140,6 +141,10 @@ class RdfData:
     def nquads(self) -> Iterator[str]:
         """N-Quads lines: the default graph first, then each named graph in IRI order."""
         yield from self.ntriples()
+        yield from self.named_nquads()
+
+    def named_nquads(self) -> Iterator[str]:
+        """N-Quads lines of the named graphs, in IRI order."""
         for g in self.graph_names():
             for s, pairs in self.triples(self.named[g]):
                 for p, o in pairs:
@@ -241,21 +246,10 @@ def build_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
     return data
 
 
-_memo: list[tuple[KnowledgeGraph, str, RdfData]] = []
-
-
+@last_graph
 def to_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
-    """`build_rdf`, memoised for the last graph seen (the RDF, store and SHACL outputs of one build share it)."""
-    if _memo and _memo[0][0] is graph and _memo[0][1] == base_iri:
-        return _memo[0][2]
-    data = build_rdf(graph, base_iri)
-    _memo[:] = [(graph, base_iri, data)]
-    return data
-
-
-def release() -> None:
-    """Forget the memoised RDF (after the last RDF output of a build, to free its memory)."""
-    _memo.clear()
+    """`build_rdf`, memoised for the graph at hand (the RDF, store and SHACL outputs of one build share it)."""
+    return build_rdf(graph, base_iri)
 
 
 def nquads_bytes(data: RdfData) -> bytes:

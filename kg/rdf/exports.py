@@ -86,9 +86,9 @@ def turtle_lines(data: RdfData, base_iri: str) -> Iterator[str]:
     yield from turtle_block(data.default, Compactor(base_iri))
 
 
-def trig_lines(data: RdfData, base_iri: str) -> Iterator[str]:
+def trig_named_lines(data: RdfData, base_iri: str) -> Iterator[str]:
+    """The named graphs as TriG blocks (graph.trig is graph.ttl followed by these)."""
     c = Compactor(base_iri)
-    yield from turtle_lines(data, base_iri)
     for g in data.graph_names():
         yield f"{c.turtle(g)} {{"
         yield from turtle_block(data.named[g], c, indent="\t")
@@ -137,22 +137,28 @@ def _context_lines(_data: RdfData, base_iri: str) -> Iterator[str]:
     yield json.dumps(jsonld_context(base_iri), ensure_ascii=False, indent=1)
 
 
-WRITERS: dict[RdfFile, Callable[[RdfData, str], Iterator[str]]] = {
-    RdfFile.TURTLE: turtle_lines,
-    RdfFile.NTRIPLES: lambda data, _base: data.ntriples(),
-    RdfFile.JSONLD: jsonld_lines,
-    RdfFile.CONTEXT: _context_lines,
-    RdfFile.NQUADS: lambda data, _base: data.nquads(),
-    RdfFile.TRIG: trig_lines,
+WRITERS: dict[RdfFile, tuple[RdfFile | None, Callable[[RdfData, str], Iterator[str]]]] = {
+    RdfFile.TURTLE: (None, turtle_lines),
+    RdfFile.NTRIPLES: (None, lambda data, _base: data.ntriples()),
+    RdfFile.JSONLD: (None, jsonld_lines),
+    RdfFile.CONTEXT: (None, _context_lines),
+    RdfFile.NQUADS: (RdfFile.NTRIPLES, lambda data, _base: data.named_nquads()),
+    RdfFile.TRIG: (RdfFile.TURTLE, trig_named_lines),
 }
-"""File → function (RDF data, base IRI) → lines."""
+"""File → (file whose bytes it starts with, function (RDF data, base IRI) → the lines after them).
+The dataset formats start with the default graph, so they copy its file instead of re-serialising it."""
 
 
 def write_rdf(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     """Write every RDF file under OUT/rdf/ atomically; returns the paths in RdfFile order."""
     data = to_rdf(graph, settings.base_iri)
     folder = settings.out / RDF_DIR
-    return [write_lines(folder / f.value, WRITERS[f](data, settings.base_iri)) for f in RdfFile]
+    paths = []
+    for f in RdfFile:
+        head, lines = WRITERS[f]
+        paths.append(write_lines(folder / f.value, lines(data, settings.base_iri),
+                                 after=None if head is None else folder / head.value))
+    return paths
 
 
 def rdf_path(out: Path, f: RdfFile) -> Path:
