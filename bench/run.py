@@ -95,7 +95,7 @@ def table(result: dict) -> list[str]:
         lines.append(f"{run['workers']:>7} {run['end_to_end']:>8.2f} {run['end_to_end'] / base:>9.2f} "
                      f"{t['ingest+extract']:>9.2f} {t['ingest+extract'] / base:>13.2f} "
                      f"{t['extract'] / base:>13.2f} "
-                     f"{max(run['peak_rss_mb'], run['peak_rss_workers_mb']):>8.0f} "
+                     f"{run.get('peak_rss_tree_mb') or max(run['peak_rss_mb'], run['peak_rss_workers_mb']):>8.0f} "
                      f"{run['recall']['core_entities']:>7.3f}/{run['recall']['core_relations']:.3f}")
         lines.append("        stages: " + "  ".join(f"{k} {v:.2f}" for k, v in t.items()))
     return lines

@@ -6,9 +6,11 @@ from kg.parallel, reused from kg.cache when unchanged); resolve runs once over a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import count
 from pathlib import Path
@@ -19,12 +21,26 @@ from kg.cache import ExtractionCache
 from kg.errors import InputError, OutputError
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
+from kg.ingest.read import SKIP_MARK, record_skip, source_label
+from kg.lock import guarded_build
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
-from kg.outputs import OUTPUTS, get_writer
+from kg.outputs import OUTPUTS, run_outputs
 from kg.parallel import ordered_map
 from kg.parallel import start as start_engine
 from kg.resolve import resolve
 from kg.settings import Settings
+
+
+class _WarningLog(logging.Handler):
+    """Collects the message of every warning logged under `kg`, except skipped files (listed apart)."""
+
+    def __init__(self, sink: list[str]):
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not getattr(record, SKIP_MARK, False):
+            self.sink.append(record.getMessage())
 
 
 @dataclass
@@ -45,10 +61,41 @@ class BuildSummary:
     notes: list[str] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every skipped file and every other warning of the build, one line each."""
+        return [f"skipped {s.path}: {s.reason}" for s in self.skipped] + self.warnings
+
+    def check_strict(self) -> None:
+        """--strict: raise InputError naming the first problem and how many there are, if any."""
+        problems = self.problems()
+        if problems:
+            raise InputError(f"--strict: {len(problems)} warning(s), first: {problems[0]}")
+
+    @contextmanager
+    def watch(self, strict: bool = False) -> Iterator[None]:
+        """Record in `warnings` every warning logged under `kg` while the body runs (nested watches
+        record once); with `strict`, fail when the body ends if any file was skipped or warned about."""
+        logger = logging.getLogger("kg")
+        handler = _WarningLog(self.warnings)
+        nested = any(isinstance(h, _WarningLog) and h.sink is self.warnings for h in logger.handlers)
+        if not nested:
+            logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            if not nested:
+                logger.removeHandler(handler)
+        if strict:
+            self.check_strict()
 
     def lines(self) -> list[str]:
         out = [f"documents: {self.documents}   articles: {self.articles}   skipped: {len(self.skipped)}"]
         out += [f"  skipped {s.path}: {s.reason}" for s in self.skipped]
+        if self.warnings:
+            out.append(f"warnings:  {len(self.warnings)}")
+            out += [f"  {w}" for w in self.warnings]
         out.append("entities:  " + "  ".join(f"{k} {v}" for k, v in sorted(self.entities.items())))
         out.append("relations: " + "  ".join(f"{k} {v}" for k, v in sorted(self.relations.items())))
         out += self.notes
@@ -137,16 +184,31 @@ def warm() -> None:
     process_document(WARM_UP)
 
 
+NO_ARTICLES = "no articles (no running text: only headings, digits or punctuation)"
+
+
 def extract_documents(
     inputs: Sequence[Path], settings: Settings, summary: BuildSummary
 ) -> tuple[list[Article], list[Extraction]]:
     """Ingest and extract, streaming: documents are read one by one, worked on by the engine (or
-    taken from the cache) and gathered back in document order; texts are dropped once worked on."""
+    taken from the cache) and gathered back in document order; texts are dropped once worked on.
+
+    Files skipped and documents without articles are listed in `summary.skipped`, other warnings in
+    `summary.warnings`. With --strict the first skipped file stops the build (after the remaining
+    files are read, to count them); any other warning fails it at the end of the stage."""
+    with summary.watch(settings.strict):
+        return _extract_documents(inputs, settings, summary)
+
+
+def _extract_documents(
+    inputs: Sequence[Path], settings: Settings, summary: BuildSummary
+) -> tuple[list[Article], list[Extraction]]:
     cache = ExtractionCache(settings.out) if settings.cache else None
     if cache is not None:
         cache.prune()
     results: dict[int, DocResult] = {}
     keys: dict[int, str] = {}
+    labels: dict[int, str] = {}
     spent = Counter[str]()
     bar = tqdm(desc="extract", unit="doc", disable=not settings.progress)
 
@@ -157,13 +219,13 @@ def extract_documents(
             doc = next(stream, None)
             spent["read"] += time.perf_counter() - t0
             if settings.strict and summary.skipped:
-                first = summary.skipped[0]
-                raise InputError(
-                    f"--strict: {len(summary.skipped)} input file(s) skipped, first {first.path}: {first.reason}"
-                )
+                for _ in stream:  # read (not work on) the rest, so the error counts every unusable file
+                    pass
+                summary.check_strict()
             if doc is None:
                 return
             summary.documents += 1
+            labels[index] = source_label(doc)
             if cache is not None:
                 keys[index] = cache.key(doc)
                 hit = cache.get(keys[index])
@@ -192,6 +254,9 @@ def extract_documents(
     summary.timings["ingest+extract"] = wall
     if cache is not None:
         summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
+    for i in sorted(results):
+        if not results[i].articles:
+            record_skip(summary.skipped, labels[i], NO_ARTICLES)
     ordered = [results[i] for i in sorted(results)]
     articles = [a for r in ordered for a in r.articles]
     return articles, [x for r in ordered for x in r.extractions]
@@ -219,13 +284,22 @@ def build(
     settings: Settings,
     outputs: Sequence[str] | None = None,
 ) -> tuple[KnowledgeGraph, BuildSummary]:
-    """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out."""
+    """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out,
+    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock)."""
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if missing:
         raise InputError(f"input path not found: {', '.join(missing)}")
     if settings.worker_count < 1:
         raise InputError(f"--workers must be at least 1, got {settings.workers}")
     _check_out(settings.out)
+    with guarded_build(settings.out):
+        return _run(inputs, settings, outputs)
+
+
+def _run(
+    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
+) -> tuple[KnowledgeGraph, BuildSummary]:
+    """The stages of `build`, once the inputs and OUT are checked and OUT is locked."""
     summary = BuildSummary()
     articles, extractions = extract_documents(inputs, settings, summary)
     if not articles:
@@ -245,9 +319,11 @@ def build(
     summary.entities.update(e.type.value for e in graph.entities)
     summary.relations.update(r.predicate.value for r in graph.relations)
     chosen = list(outputs or OUTPUTS)
-    for name in chosen:
-        summary.written.extend(get_writer(name)(graph, settings))
-        lap(name)
+    with summary.watch(settings.strict):
+        written, seconds = run_outputs(graph, settings, chosen)
+    summary.written.extend(written)
+    summary.timings.update(seconds)
+    lap("outputs")
     if "shacl" in chosen:
         from kg.rdf.validate import summary_note
 

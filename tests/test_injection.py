@@ -101,10 +101,6 @@ def test_fixture_build_carries_payloads_into_names_and_quotes(tmp_path: Path) ->
             assert ev.doc == FILE_NAME and original[ev.start : ev.end] == ev.quote
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kg/ingest/read.py takes the document id from the file name as Python decodes it: bytes that are not "
-    "UTF-8 (a GBK name from a Windows zip) become lone surrogates, and kg.export.atomic.write_lines then "
-    "raises UnicodeEncodeError while writing articles.jsonl (a traceback, exit 1)"))
 def test_file_name_that_is_not_utf8_builds_or_is_reported(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

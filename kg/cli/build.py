@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from kg.outputs import OUTPUTS
 from kg.pipeline import build as run_build
@@ -19,7 +20,8 @@ from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
 @click.option("--only", "only", multiple=True, type=click.Choice(list(OUTPUTS)),
               help="Write only these outputs (repeatable); default: all.")
 @click.option("--base-iri", default=None, help=f"Base IRI for minted IRIs [default: {DEFAULT_BASE_IRI}].")
-@click.option("--strict", is_flag=True, help="Fail on any warning (e.g. a skipped file).")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 2) on any warning: a skipped file, a document without articles, a cache write error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help=f"Extraction processes (1 = in-process) [default: the machine's cores, {default_workers()}].")
@@ -35,12 +37,17 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
           no_cache: bool) -> None:
     """Build the knowledge graph from text files or folders (default: seeds/).
 
+    Unusable files (empty, binary, unreadable, symlink loops…) are skipped with a one-line warning and
+    listed with the reason in the summary. A very large file is streamed and cut at page breaks into parts
+    of about a million characters, with document ids FILE#char=START,END.
+
     \b
     Example:
       kg build                      # seeds/ -> out/
       kg build corpus/ more.txt --out graph-out/
       kg build seeds/ --only articles --only graph
       kg build corpus/ --workers 4             # unchanged documents come from OUT/.cache/
+      kg build corpus/ --strict                # exit 2 if any file is skipped or any warning is logged
       kg build corpus/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     if scheduler and engine != Engine.DASK:
@@ -50,7 +57,8 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
     if base_iri:
         settings = replace(settings, base_iri=base_iri)
     paths = list(inputs) or [Path("seeds")]
-    _, summary = run_build(paths, settings, outputs=list(only) or None)
+    with logging_redirect_tqdm():  # a warning printed during a progress bar gets a line of its own
+        _, summary = run_build(paths, settings, outputs=list(only) or None)
     if not quiet:
         for line in summary.lines():
             click.echo(line)

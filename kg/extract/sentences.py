@@ -30,9 +30,27 @@ def _strip(text: str, s: int, e: int) -> Span:
     return s, e
 
 
+MAX_SENTENCE = 500
+"""Longest sentence span, in characters: a run of text with no sentence end (a scraped line of a
+million characters) is cut at its last comma before the limit, or at the limit, so the relation rules
+that scan back to a clause start stay linear in the text's length. News sentences are far shorter."""
+
+
+def _capped(text: str, s: int, e: int) -> list[Span]:
+    out: list[Span] = []
+    while e - s > MAX_SENTENCE:
+        cut = max((m.end() for m in _CLAUSE_END.finditer(text, s + MAX_SENTENCE // 2, s + MAX_SENTENCE)),
+                  default=s + MAX_SENTENCE)
+        out.append(_strip(text, s, cut))
+        s = cut
+    out.append(_strip(text, s, e))
+    return [(a, b) for a, b in out if b > a]
+
+
 def sentences(text: str) -> list[Span]:
-    """Sentence spans: cut after 。！？；… and line breaks (closing quotes stay with their sentence)."""
-    return _split(text, 0, len(text), _SENT_END)
+    """Sentence spans: cut after 。！？；… and line breaks (closing quotes stay with their sentence);
+    runs longer than MAX_SENTENCE are cut into pieces."""
+    return [piece for s, e in _split(text, 0, len(text), _SENT_END) for piece in _capped(text, s, e)]
 
 
 def clauses(text: str, span: Span) -> list[Span]:

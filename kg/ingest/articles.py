@@ -6,14 +6,19 @@ from kg.ingest.assemble import to_article
 from kg.ingest.clean import clean_items
 from kg.ingest.normalize import fold
 from kg.ingest.paragraphs import split_paragraphs
-from kg.ingest.segment import segment
+from kg.ingest.segment import Segment, segment
 from kg.ingest.stitch import stitch
 from kg.model import Article, Document
 
 
+def _has_words(seg: Segment) -> bool:
+    """True when the segment's text has a letter (Han or other): punctuation and digits alone are no article."""
+    return any(ch.isalpha() for p in seg.lead + seg.body for ch in p.text)
+
+
 def segment_articles(doc: Document) -> list[Article]:
-    """Clean and segment one document into articles (tables of contents and empty parts dropped)."""
+    """Clean and segment one document into articles (tables of contents and parts without words dropped)."""
     segs = stitch(segment(clean_items(split_paragraphs(doc.text))))
-    segs = [s for s in segs if (s.body or s.lead) and not s.toc]
+    segs = [s for s in segs if (s.body or s.lead) and not s.toc and _has_words(s)]
     norm = fold(doc.text)
     return [to_article(doc, norm, s, i) for i, s in enumerate(segs)]

@@ -1,7 +1,12 @@
-"""Bytes → text: BOMs, strict UTF-8, GB18030, Big5, then charset-normalizer; binary refused."""
+"""Bytes → text: BOMs, strict UTF-8, GB18030, Big5, then charset-normalizer; binary refused.
+
+`decode_bytes` decodes a whole file; `sniff_encoding` picks the encoding of a file too large to hold,
+from its first bytes, for a streaming decoder.
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from charset_normalizer import from_bytes
@@ -62,23 +67,51 @@ def _guess(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _bom(data: bytes) -> str | None:
+    return next((enc for b, enc in _BOMS if data.startswith(b)), None)
+
+
+def _check_controls(text: str) -> None:
+    if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 100):
+        raise NotText("binary file (control characters)")
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes to (text, encoding) with newlines as "\\n"; raise NotText for binary or empty."""
     if not data.strip():
         raise NotText("empty file")
-    bom = next(((enc, len(b)) for b, enc in _BOMS if data.startswith(b)), None)
+    bom = _bom(data)
     if bom is not None:
-        text = _strict(data, bom[0])
+        text = _strict(data, bom)
         if text is None:
-            raise NotText(f"undecodable text (bad {bom[0]} after its byte-order mark)")
-        text, encoding = text.lstrip("\ufeff"), bom[0]
+            raise NotText(f"undecodable text (bad {bom} after its byte-order mark)")
+        text, encoding = text.lstrip("\ufeff"), bom
     elif data.startswith(_MAGIC) or b"\x00" in data[:65536]:
         raise NotText("binary file")
     else:
         text, encoding = _guess(data)
-    if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 100):
-        raise NotText("binary file (control characters)")
+    _check_controls(text)
     text = _NEWLINES.sub("\n", text)
     if not text.strip():
         raise NotText("empty file")
     return text, encoding
+
+
+def _safe_end(head: bytes) -> int:
+    """Where `head` can be cut without splitting a character in UTF-8, GB18030 or Big5: after its last
+    byte below 0x30 (no multi-byte sequence of these encodings contains one), else its end."""
+    at = max(head.rfind(bytes([b])) for b in range(0x30))
+    return at + 1 if at >= 0 else len(head)
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The encoding of a large file from its first bytes (which may end mid-character); NotText if binary."""
+    bom = _bom(head)
+    if bom is None:
+        return decode_bytes(head[: _safe_end(head)])[1]
+    try:
+        text = codecs.getincrementaldecoder(bom)().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise NotText(f"undecodable text (bad {bom} after its byte-order mark)") from None
+    _check_controls(text)
+    return bom

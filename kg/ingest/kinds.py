@@ -1,6 +1,7 @@
 """What a paragraph of a newspaper page is: heading, byline, photo credit, box marker, body text…
 
-The patterns describe the genre (Chinese newspaper layout), not particular articles.
+The patterns describe the genre (Chinese newspaper layout), not particular articles. They are written in
+Simplified characters and matched on a same-length Simplified copy, so Traditional pages read the same.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from functools import lru_cache
+
+from kg.ingest.normalize import simplify
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -44,6 +47,7 @@ _CREDIT_BODY = rf"{_AGENCY}[ \t\u3000]*{_NAMES}[ \t\u3000]*摄(?:[ \t\u3000]*[/�
 _CREDIT = re.compile(rf"^{_CREDIT_BODY}$")
 _CREDIT_TAIL = re.compile(rf"(?:(?<=[。!?!?”\s])|^)[ \t\u3000]*(?P<credit>{_CREDIT_BODY})[ \t\u3000]*$")
 _CREDIT_SCAN = 12  # a photo credit's "摄" is within this many chars of the paragraph end
+_LEAD_SCAN = 200  # a dateline byline ends within this many chars of the paragraph start
 _SENTENCE_END = "。!?!?…"
 _CLOSERS = "”’」』)）》"
 _NOT_SHORT_END = frozenset(_SENTENCE_END + ";;,,、:：")
@@ -89,25 +93,26 @@ def is_kicker_line(text: str) -> bool:
 
 def is_toc(text: str) -> bool:
     """A heading that announces a table of contents (《某刊》第N期要目)."""
-    return bool(_TOC.search(heading_text(text)))
+    return bool(_TOC.search(simplify(heading_text(text))))
 
 
 def lead_byline(text: str) -> str:
     """The dateline byline opening a body paragraph (本报讯(记者…)), or ''."""
-    m = _LEAD.match(text)
-    return m.group().strip() if m else ""
+    m = _LEAD.match(simplify(text[:_LEAD_SCAN]))
+    return text[: m.end()].strip() if m else ""
 
 
 def credit_start(text: str) -> int:
     """Offset where a trailing photo credit starts in `text`, or -1."""
-    if "摄" not in text[-_CREDIT_SCAN:]:
+    if "摄" not in simplify(text[-_CREDIT_SCAN:]):
         return -1
-    m = _CREDIT_TAIL.search(text)
+    m = _CREDIT_TAIL.search(simplify(text))
     return m.start("credit") if m else -1
 
 
 @lru_cache(maxsize=1 << 16)
 def _classify(text: str) -> Kind:
+    text = simplify(text)
     if _HEADING.match(text):
         return Kind.BOXMARK if heading_text(text).replace(" ", "") in _BOX_WORDS else Kind.HEADING
     flat = _SPACES.sub("", text)
@@ -128,4 +133,6 @@ def _classify(text: str) -> Kind:
 
 def classify(text: str) -> Kind:
     """The kind of one stripped paragraph."""
-    return _classify(text) if len(text) <= 200 else (Kind.LEAD if _LEAD.match(text) else Kind.TEXT)
+    if len(text) <= 200:
+        return _classify(text)
+    return Kind.LEAD if _LEAD.match(simplify(text[:_LEAD_SCAN])) else Kind.TEXT

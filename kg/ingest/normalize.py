@@ -52,6 +52,11 @@ def _t2s_same_length(text: str) -> str:
     return "\n".join(done)
 
 
+def simplify(text: str) -> str:
+    """`text` in Simplified characters, same length: layout keywords (本報訊, 記者, 攝) match on Traditional pages."""
+    return _t2s_same_length(text) if text else text
+
+
 def fold(text: str) -> str:
     """Return `text` folded for matching (Simplified, NFKC width-folded), with the same length."""
     if not text:

@@ -1,25 +1,67 @@
-"""Input paths → decoded Documents, in a deterministic order; unusable files become `Skipped`."""
+"""Input paths → decoded Documents, in a deterministic order; unusable files become `Skipped`.
+
+A file is read in one go when small. A larger one is streamed: decoded and reduced to text in pieces
+and cut after a page break (else a blank line, else a line end) into parts of about `PART_CHARS`
+characters, each its own Document with id `<file id>#char=<start>,<end>` (RFC 5147: the part's
+character range in the file's decoded text), so memory stays bounded whatever the file's size.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
-from kg.ingest.decode import NotText, decode_bytes
-from kg.ingest.html import html_to_text
+from kg.ingest.decode import NotText, decode_bytes, sniff_encoding
+from kg.ingest.html import HtmlText
 from kg.model import Document, Skipped
 
 log = logging.getLogger(__name__)
 
-_IDENTITY: Callable[[str], str] = str
-#: Readers by file extension: how decoded text becomes the document text.
-READERS: dict[str, Callable[[str], str]] = {
-    ".txt": _IDENTITY,
-    ".md": _IDENTITY,
-    ".html": html_to_text,
-    ".htm": html_to_text,
+SNIFF_BYTES = 1 << 20
+"""Files up to this size are read whole; the first this many bytes of a larger one choose its encoding."""
+PART_CHARS = 1 << 20
+"""A streamed file is cut at the first page break after this many characters…"""
+MAX_PART_CHARS = 4 << 20
+"""…or, when none comes before this many, at a blank line, a line end, or here."""
+_READ_CHARS = 1 << 18
+_PART_MARK = "#char="
+_ESCAPED = re.compile("[\udc80-\udcff]")
+SKIP_MARK = "kg_skip"
+"""Attribute set on the log record of a skipped file (BuildSummary lists those apart from other warnings)."""
+
+
+class TextFilter(Protocol):
+    """Streaming reduction of decoded text to document text (HTML → visible text; plain text as is)."""
+
+    def feed(self, data: str) -> str: ...
+
+    def close(self) -> str: ...
+
+
+class _Plain:
+    """The filter of plain-text formats: text passes unchanged."""
+
+    def feed(self, data: str) -> str:
+        return data
+
+    def close(self) -> str:
+        return ""
+
+
+#: Readers by file extension: a new filter turning the decoded file into document text.
+READERS: dict[str, Callable[[], TextFilter]] = {
+    ".txt": _Plain,
+    ".md": _Plain,
+    ".html": HtmlText,
+    ".htm": HtmlText,
 }
 
 
@@ -29,12 +71,12 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
     seen: set[tuple[int, int]] = set()
 
     def onerror(exc: OSError) -> None:
-        _skip(skipped, Path(exc.filename or root), exc.strerror or str(exc))
+        record_skip(skipped, Path(exc.filename or root), exc.strerror or str(exc))
 
     for folder, dirs, files in os.walk(root, followlinks=True, onerror=onerror):
         st = os.stat(folder)
         if (st.st_dev, st.st_ino) in seen:
-            _skip(skipped, Path(folder), "symlink loop (folder already read)")
+            record_skip(skipped, Path(folder), "symlink loop (folder already read)")
             dirs.clear()
             continue
         seen.add((st.st_dev, st.st_ino))
@@ -43,29 +85,161 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _skip(skipped: list[Skipped], path: Path, reason: str) -> None:
-    log.warning("skipping %s: %s", path, reason)
-    skipped.append(Skipped(str(path), reason))
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # bytes of a name that were not UTF-8, kept by Python as lone surrogates
+        return False
 
 
-def _load(path: Path, doc_id: str, skipped: list[Skipped]) -> Document | None:
-    """Read and decode one file, or record why not."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = "symlink loop" if exc.errno == 40 else (exc.strerror or str(exc))
-        _skip(skipped, path, reason)
-        return None
-    try:
-        text, encoding = decode_bytes(data)
-    except NotText as exc:
-        _skip(skipped, path, str(exc))
-        return None
-    text = READERS.get(path.suffix.lower(), _IDENTITY)(text)
+def _name_part(part: str) -> str:
+    if _is_utf8(part):
+        return part
+    raw = os.fsencode(part)
+    for encoding in ("gb18030", "big5"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def readable(path: Path | str) -> str:
+    """A path as text that can be written anywhere: a name whose bytes are not UTF-8 (say GBK, from a
+    Windows zip) decoded as GB18030 or Big5 when that fits, else with those bytes shown as \\xNN."""
+    text = str(path)
+    return text if _is_utf8(text) else "/".join(map(_name_part, text.split("/")))
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}
+
+
+def record_skip(skipped: list[Skipped], path: Path | str, reason: str) -> None:
+    """Log a one-line warning that `path` is skipped and why, and add it to `skipped`."""
+    shown = readable(path).translate(_CONTROLS)  # one line, whatever the name holds
+    log.warning("skipping %s: %s", shown, reason, extra={SKIP_MARK: True})
+    skipped.append(Skipped(shown, reason))
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; NotText for a pipe, socket or device (reading one could block
+    or never end). Opened without blocking, so a named pipe with no writer is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise NotText(f"not a regular file ({kind})")
+    return os.fdopen(fd, "rb")
+
+
+def _open_reason(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "broken symlink"
+    return exc.strerror or str(exc)
+
+
+def _whole(path: Path, doc_id: str, data: bytes) -> Document:
+    """A small file's one Document (NotText when it holds no text)."""
+    text, encoding = decode_bytes(data)
+    reader = READERS.get(path.suffix.lower(), _Plain)()
+    text = reader.feed(text) + reader.close()
     if not text.strip():
-        _skip(skipped, path, "no text")
+        raise NotText("no text")
+    return Document(id=doc_id, path=readable(path), text=text, encoding=encoding)
+
+
+def _pieces(file: BinaryIO, encoding: str, reader: TextFilter, failed: list[str]) -> Iterator[str]:
+    """The document text of a streamed file in pieces. Bytes that do not decode end it there: they are
+    read as surrogate escapes, which no correctly decoded text contains, and the reason goes to `failed`."""
+    text = io.TextIOWrapper(file, encoding=encoding, errors="surrogateescape", newline=None)
+    first, done = True, 0
+    while chunk := text.read(_READ_CHARS):
+        if first:
+            chunk, first = chunk.lstrip("\ufeff"), False
+        bad = _ESCAPED.search(chunk)
+        if bad is not None:
+            failed.append(f"undecodable {encoding} at character {done + bad.start()}; rest of file not read")
+            yield reader.feed(chunk[: bad.start()])
+            break
+        done += len(chunk)
+        yield reader.feed(chunk)
+    yield reader.close()
+
+
+def _cut(buf: str) -> int | None:
+    """Where to end the next part of a streamed text held in `buf`, or None to wait for more."""
+    if len(buf) < PART_CHARS:
         return None
-    return Document(id=doc_id, path=str(path), text=text, encoding=encoding)
+    at = buf.find("\n\n\n", PART_CHARS, MAX_PART_CHARS)
+    if at < 0:
+        if len(buf) < MAX_PART_CHARS:
+            return None
+        at = next((i for i in (buf.find(s, PART_CHARS, MAX_PART_CHARS) for s in ("\n\n", "\n")) if i >= 0), -1)
+        if at < 0:
+            return MAX_PART_CHARS
+    while at < len(buf) and buf[at] == "\n":
+        at += 1
+    return at
+
+
+def split_parts(pieces: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(start, text) parts of a text given in pieces, cut by `_cut`; together they are the whole text."""
+    buf, start = "", 0
+    for piece in pieces:
+        buf += piece
+        while (cut := _cut(buf)) is not None:
+            yield start, buf[:cut]
+            start, buf = start + cut, buf[cut:]
+    if buf:
+        yield start, buf
+
+
+def _streamed(path: Path, doc_id: str, file: BinaryIO, head: bytes, skipped: list[Skipped]) -> Iterator[Document]:
+    """The Documents of a file too large to read at once: one, or one per part when it was cut."""
+    encoding = sniff_encoding(head)
+    file.seek(0)
+    failed: list[str] = []
+    reader = READERS.get(path.suffix.lower(), _Plain)()
+    parts = (p for p in split_parts(_pieces(file, encoding, reader, failed)) if p[1].strip())
+    first, second = next(parts, None), next(parts, None)
+    if first is None and not failed:
+        raise NotText("no text")
+    if first is not None and second is None and first[0] == 0:
+        yield Document(doc_id, readable(path), first[1], encoding)
+    elif first is not None:
+        for start, text in chain((first,), (second,) if second else (), parts):
+            yield Document(f"{doc_id}{_PART_MARK}{start},{start + len(text)}", readable(path), text, encoding)
+    for reason in failed:
+        record_skip(skipped, path, reason)
+
+
+def source_label(doc: Document) -> str:
+    """The file of `doc`, with the part's character range when it is one part of a streamed file."""
+    at = doc.id.rfind(_PART_MARK)
+    return doc.path + doc.id[at:] if at >= 0 else doc.path
+
+
+def _load(path: Path, doc_id: str, skipped: list[Skipped]) -> Iterator[Document]:
+    """Read and decode one file (streamed when large), or record why not."""
+    try:
+        with _open_regular(path) as file:
+            head = file.read(SNIFF_BYTES + 1)
+            if len(head) <= SNIFF_BYTES:
+                yield _whole(path, doc_id, head)
+            else:
+                yield from _streamed(path, doc_id, file, head, skipped)
+    except OSError as exc:
+        record_skip(skipped, path, _open_reason(path, exc))
+    except NotText as exc:
+        record_skip(skipped, path, str(exc))
 
 
 def _targets(paths: Sequence[Path], skipped: list[Skipped]) -> Iterator[tuple[Path, str]]:
@@ -77,16 +251,15 @@ def _targets(paths: Sequence[Path], skipped: list[Skipped]) -> Iterator[tuple[Pa
         elif given.exists() or given.is_symlink():
             yield given, given.name
         else:
-            _skip(skipped, given, "not found")
+            record_skip(skipped, given, "not found")
 
 
 def read_documents(paths: Sequence[Path], skipped: list[Skipped]) -> Iterator[Document]:
-    """Yield a Document per text file under `paths` (folders recursively, sorted)."""
+    """Yield a Document per text file under `paths` (folders recursively, sorted; large files in parts)."""
     used: set[str] = set()
     for path, doc_id in _targets(paths, skipped):
         if doc_id in used:
             doc_id = path.as_posix()
-        doc = _load(path, doc_id, skipped)
-        if doc is not None:
-            used.add(doc.id)
+        for doc in _load(path, readable(doc_id), skipped):
+            used.add(doc_id)
             yield doc

@@ -1,12 +1,9 @@
-"""Reading inputs: folders recursively and in order, ids, encodings, and files skipped with a reason."""
+"""Reading inputs: folders recursively and in order, ids, and HTML pages. Bad inputs (skipped files, encodings,
+large files) are the table in tests/ingest/test_bad_inputs.py."""
 
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
-
-import pytest
 
 from kg.ingest import read_documents
 from kg.model import Skipped
@@ -38,52 +35,6 @@ def test_single_file_id_is_its_name_whatever_the_extension(tmp_path: Path) -> No
     docs, _ = _read(path)
     assert [d.id for d in docs] == ["page.data"]
     assert docs[0].text == PAGE
-
-
-def test_encodings_in_a_folder(tmp_path: Path) -> None:
-    (tmp_path / "gb.txt").write_bytes(PAGE.encode("gb18030"))
-    (tmp_path / "u16.txt").write_bytes(PAGE.encode("utf-16"))
-    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + PAGE.encode("utf-8"))
-    docs, skipped = _read(tmp_path)
-    assert not skipped
-    assert {d.id: d.encoding for d in docs} == {
-        "bom.txt": "utf-8-sig",
-        "gb.txt": "gb18030",
-        "u16.txt": "utf-16",
-    }
-    assert all(d.text == PAGE for d in docs)
-
-
-def test_binary_and_empty_files_skipped_with_warning_rest_read(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    (tmp_path / "a.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (tmp_path / "b.txt").write_bytes(b"")
-    (tmp_path / "c.txt").write_text(PAGE, encoding="utf-8")
-    with caplog.at_level(logging.WARNING):
-        docs, skipped = _read(tmp_path)
-    assert [d.id for d in docs] == ["c.txt"]
-    assert [(Path(s.path).name, s.reason) for s in skipped] == [
-        ("a.txt", "binary file"),
-        ("b.txt", "empty file"),
-    ]
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 2 and all("\n" not in w for w in warnings)
-    assert "a.txt" in warnings[0]
-
-
-def test_symlink_loops_and_dangling_links_skipped(tmp_path: Path) -> None:
-    (tmp_path / "ok.txt").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    os.symlink(tmp_path, tmp_path / "sub" / "loop")
-    os.symlink(tmp_path / "self.txt", tmp_path / "self.txt")
-    os.symlink(tmp_path / "missing.txt", tmp_path / "gone.txt")
-    docs, skipped = _read(tmp_path)
-    assert [d.id for d in docs] == ["ok.txt"]
-    reasons = {Path(s.path).name: s.reason for s in skipped}
-    assert reasons["self.txt"] == "symlink loop"
-    assert "gone.txt" in reasons
-    assert any("loop" in r for name, r in reasons.items() if name == "loop")
 
 
 def test_missing_input_recorded(tmp_path: Path) -> None:
