@@ -77,6 +77,7 @@ class ExtractionCache:
         self.root = self.base / self.version
         self.hits = 0
         self.misses = 0
+        self.writable = True
 
     def key(self, doc: Document) -> str:
         """The entry name of `doc`: its id and text under this version (ids appear in the results)."""
@@ -104,12 +105,17 @@ class ExtractionCache:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        """Store `value` for `key`; a full or read-only disk only loses the cache, not the build."""
+        """Store `value` for `key`; a full or read-only disk only loses the cache, not the build
+        (one warning, then no more attempts in this build)."""
+        if not self.writable:
+            return
         try:
             with atomic_path(self._path(key)) as tmp:
                 tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
-            log.warning("cannot write extraction cache entry %s: %s", key, exc)
+            self.writable = False
+            log.warning("cannot write the extraction cache under %s (%s); caching is off for this build",
+                        self.root, exc.strerror or exc)
 
     def prune(self) -> None:
         """Remove entries of other versions (they can never hit again)."""

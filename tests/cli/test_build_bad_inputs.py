@@ -194,8 +194,8 @@ def test_strict_fails_on_a_document_without_articles(tmp_path: Path) -> None:
 
 def test_strict_fails_on_a_warning_that_is_not_a_skipped_file(tmp_path: Path) -> None:
     """The extraction cache cannot be written (OUT/.cache is a file): a warning, not a skipped input. A plain
-    build lists it in the summary and succeeds; --strict fails on it."""
-    inp = _folder(tmp_path, {"a.txt": ARTICLE})
+    build lists it once (not once per document) in the summary and succeeds; --strict fails on it."""
+    inp = _folder(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
     out = tmp_path / "out"
     out.mkdir()
     (out / ".cache").write_text("not a folder", encoding="utf-8")
@@ -203,11 +203,11 @@ def test_strict_fails_on_a_warning_that_is_not_a_skipped_file(tmp_path: Path) ->
     assert plain.returncode == 0, plain.stderr
     summary = plain.stdout.splitlines()
     assert "warnings:  1" in summary
-    assert any(x.startswith("  cannot write extraction cache entry") for x in summary)
+    assert any(x.startswith("  cannot write the extraction cache under") for x in summary)
     strict = kg_build(str(inp), "--out", str(out), "-q", "-j", "1", "--only", "articles", "--strict")
     assert strict.returncode == InputError.exit_code
     assert stderr_lines(strict.stderr)[-1].startswith(
-        "error: --strict: 1 warning(s), first: cannot write extraction cache entry")
+        "error: --strict: 1 warning(s), first: cannot write the extraction cache under")
 
 
 # --- scale --------------------------------------------------------------------------------------------------
