@@ -80,12 +80,13 @@ def _wait_for(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: st
 
 def _kill(out: Path, log: Path, kill: Kill) -> None:
     """Start a build, wait for the kill point, SIGKILL the build process, then reap its workers."""
+    stale = set(out.glob(kill.poll)) if kill.poll else set()  # left by the last kill (random names)
     proc = _start(out, log, kill)
     try:
         if kill.pause:
             _wait_for(proc, lambda: b"kg: paused before" in log.read_bytes(), f"the pause at {kill.pause}")
         else:
-            _wait_for(proc, lambda: any(out.glob(kill.poll)), f"{kill.poll} to appear")
+            _wait_for(proc, lambda: bool(set(out.glob(kill.poll)) - stale), f"a new {kill.poll} to appear")
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         with BuildLock(out):  # the OS released the lock, though forked workers may still be alive
