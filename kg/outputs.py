@@ -49,8 +49,9 @@ the other engines keep threads and locks that a fork would copy half-held (a dea
 long-lived processes), and it never re-imports the caller's main module as multiprocessing would."""
 
 
-def _run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
-                  ) -> tuple[dict[str, list[Path]], dict[str, float]]:
+def run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
+                 ) -> tuple[dict[str, list[Path]], dict[str, float]]:
+    """Run the named writers one after the other: the paths and the seconds of each (also kg.output_process)."""
     results: dict[str, list[Path]] = {}
     timings: dict[str, float] = {}
     for name in names:
@@ -73,10 +74,10 @@ def run_outputs(
     foreground = [n for n in names if n not in background]
     try:
         if not background or not foreground:
-            results, timings = _run_in_order(graph, settings, names)
+            results, timings = run_in_order(graph, settings, names)
         else:
             with OutputProcess(graph, settings, background) as child:
-                results, timings = _run_in_order(graph, settings, foreground)
+                results, timings = run_in_order(graph, settings, foreground)
                 more, more_timings = child.result()
             results.update(more)
             timings.update(more_timings)

@@ -119,6 +119,7 @@ class RdfData:
 
     default: Triples = field(default_factory=lambda: defaultdict(dict))
     named: dict[str, Triples] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    _encoded: tuple[bytes, bytes] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, s: str, p: str, o: str, g: str | None = None) -> None:
         (self.default if g is None else self.named[g])[s][(p, o)] = None
@@ -149,6 +150,15 @@ class RdfData:
             for s, pairs in self.triples(self.named[g]):
                 for p, o in pairs:
                     yield f"{s} {p} {o} {g} ."
+
+    def encoded(self) -> tuple[bytes, bytes]:
+        """(N-Triples of the default graph, N-Quads of the named graphs) as UTF-8, encoded once: the
+        store load and SHACL of a build both need them. Call once the data is complete."""
+        if self._encoded is None:
+            default = "".join(f"{line}\n" for line in self.ntriples()).encode("utf-8")
+            named = "".join(f"{line}\n" for line in self.named_nquads()).encode("utf-8")
+            self._encoded = (default, named)
+        return self._encoded
 
     def triple_count(self) -> int:
         return sum(len(v) for v in self.default.values())
@@ -253,11 +263,12 @@ def to_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
 
 
 def nquads_bytes(data: RdfData) -> bytes:
-    return "".join(f"{line}\n" for line in data.nquads()).encode("utf-8")
+    default, named = data.encoded()
+    return default + named
 
 
 def ntriples_bytes(data: RdfData) -> bytes:
-    return "".join(f"{line}\n" for line in data.ntriples()).encode("utf-8")
+    return data.encoded()[0]
 
 
 def to_dataset(data: RdfData) -> Dataset:

@@ -30,6 +30,7 @@ PROPERTY_PARAMS = {SH.path, SH.message, SH.name, SH.description, SH.minCount, SH
                    SH.minLength, SH.nodeKind, SH["class"], SH["or"], SH["in"], SH.minInclusive,
                    SH.maxInclusive, SH.lessThan}
 NODE_PARAMS = {RDF.type, SH.property, SH.nodeKind, SH.sparql, SH.message, *TARGET_KINDS}
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
 class ShapeError(KGError):
@@ -76,9 +77,6 @@ def _targets(shapes: Graph, shape: object) -> str:
     if not parts:
         raise ShapeError(f"shape {shape} has no target this engine understands")
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
-
-
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
 def _class_test(cls: object) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import SH as SH_NS
+from rdflib.namespace import SH
 
 from kg.errors import InputError
 from kg.export.atomic import write_lines
@@ -27,7 +27,6 @@ from kg.settings import Settings
 log = logging.getLogger(__name__)
 
 REPORT_FILE = "shacl-report.ttl"
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def validate_graph(data: RdfData | Graph) -> Validation:
 def report_lines(result: Validation) -> list[str]:
     """The report as Turtle (sh:ValidationReport with one sh:result per violation, in sorted order)."""
     lines = [f"# SHACL report: conforms {str(result.conforms).lower()}, {result.violations} violation(s)"]
-    lines += [f"@prefix {name}: <{ns}> ." for name, ns in sorted({**PREFIXES, "sh": SH}.items())]
+    lines += [f"@prefix {name}: <{ns}> ." for name, ns in sorted({**PREFIXES, "sh": str(SH)}.items())]
     lines += ["", "[] a sh:ValidationReport ;", f"\tsh:conforms {str(result.conforms).lower()}"
               + (" ." if result.conforms else " ;")]
     for i, v in enumerate(result.results):
@@ -113,7 +112,7 @@ def validate_out(out: Path) -> tuple[Validation, Path]:
 def violation_count(report: Path) -> int:
     """Number of violations recorded in a report file (for the build summary)."""
     graph = Graph().parse(report, format="turtle")
-    return sum(1 for _ in graph.subjects(SH_NS.resultSeverity, SH_NS.Violation))
+    return sum(1 for _ in graph.subjects(SH.resultSeverity, SH.Violation))
 
 
 def summary_note(out: Path) -> str | None:
