@@ -1,14 +1,14 @@
 """KnowledgeGraph → RDF: deterministic IRIs under Settings.base_iri, as N-Triples terms grouped by subject.
 
 The default graph holds the whole graph; each article's named graph (named by the article's IRI)
-repeats the facts that article supports together with their evidence from it. Terms are built as
-N-Triples text once per build (`to_rdf`, memoised for the graph at hand) and shared by the RDF files,
-the Oxigraph load and SHACL, so no writer builds millions of term objects of its own.
+repeats the triples that article supports (their evidence, in the default graph, points to the
+article). Terms are built as N-Triples text once per build (`to_rdf`, memoised for the graph at hand)
+and shared by the RDF files, the Oxigraph load and SHACL, so no writer builds millions of term
+objects of its own.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -66,7 +66,7 @@ DCT_NS = PREFIXES["dcterms"]
 PROV_NS = PREFIXES["prov"]
 A = iri(RDF_NS + "type")
 PREF_LABEL, ALT_LABEL, BROADER = iri(SKOS_NS + "prefLabel"), iri(SKOS_NS + "altLabel"), iri(SKOS_NS + "broader")
-IS_PART_OF, IDENTIFIER, SOURCE = iri(DCT_NS + "isPartOf"), iri(DCT_NS + "identifier"), iri(DCT_NS + "source")
+IS_PART_OF, IDENTIFIER = iri(DCT_NS + "isPartOf"), iri(DCT_NS + "identifier")
 DERIVED_FROM = iri(PROV_NS + "wasDerivedFrom")
 R_SUBJECT, R_PREDICATE, R_OBJECT = iri(RDF_NS + "subject"), iri(RDF_NS + "predicate"), iri(RDF_NS + "object")
 MENTIONS, HEADLINE = _v(SCHEMA.mentions), _v(SCHEMA.headline)
@@ -94,9 +94,9 @@ class Minter:
     def fact(self, relation_id: str) -> str:
         return f"<{self.base}fact/{relation_id}>"
 
-    def evidence(self, relation_id: str, ev: Evidence) -> str:
-        key = "\x1f".join((ev.doc, str(ev.article), str(ev.start), str(ev.end), ev.rule))
-        return f"<{self.base}evidence/{relation_id}-{hashlib.sha1(key.encode()).hexdigest()[:8]}>"
+    def evidence(self, ev: Evidence) -> str:
+        """The passage: the document's IRI with an RFC 5147 fragment for its character span."""
+        return f"<{self.base}document/{quote(ev.doc, safe='/')}#char={ev.start},{ev.end}>"
 
     def article(self, doc_id: str, index: int) -> str:
         return f"<{self.base}article/{article_id(doc_id, index)}>"
@@ -200,35 +200,31 @@ def _article_triples(doc_id: str, index: int, article: Article | None, mint: Min
         data.add(node, U["byline"], literal(article.byline))
 
 
-def _relation_triples(rel: Relation, mint: Minter, data: RdfData) -> None:
+def _relation_triples(rel: Relation, mint: Minter, data: RdfData, passages: set[str]) -> None:
+    """The asserted triple, its ukg:Fact, the passages it was read from and, in each article's named
+    graph, the triple again. A passage (`passages` holds those already written) is shared by every
+    fact read from the same sentence."""
     s, p, o = mint.entity(rel.subject), PREDICATE[rel.predicate], mint.entity(rel.object)
     fact = mint.fact(rel.id)
-    data.add(s, p, o)
+    add = data.add
+    add(s, p, o)
     for pred, obj in ((A, U["Fact"]), (R_SUBJECT, s), (R_PREDICATE, p), (R_OBJECT, o),
                       (U["confidence"], decimal(rel.confidence))):
-        data.add(fact, pred, obj)
+        add(fact, pred, obj)
     role = dict(rel.attrs).get("role")
     if role:
-        data.add(fact, U["role"], literal(role))
+        add(fact, U["role"], literal(role))
     for ev in rel.evidence:
-        node, graph = mint.evidence(rel.id, ev), mint.article(ev.doc, ev.article)
-        pairs = [
-            (A, U["Evidence"]),
-            (DERIVED_FROM, graph),
-            (SOURCE, mint.document(ev.doc)),
-            (U["quote"], literal(ev.quote)),
-            (U["startOffset"], integer(ev.start)),
-            (U["endOffset"], integer(ev.end)),
-            (U["confidence"], decimal(ev.confidence)),
-        ]
+        node, article = mint.evidence(ev), mint.article(ev.doc, ev.article)
+        add(fact, U["hasEvidence"], node)
         if ev.rule:
-            pairs.append((U["rule"], literal(ev.rule)))
-        data.add(fact, U["hasEvidence"], node)
-        data.add(fact, U["hasEvidence"], node, graph)
-        for pred, obj in pairs:
-            data.add(node, pred, obj)
-            data.add(node, pred, obj, graph)
-        data.add(s, p, o, graph)
+            add(fact, U["rule"], literal(ev.rule))
+        add(s, p, o, article)
+        if node not in passages:
+            passages.add(node)
+            for pred, obj in ((A, U["Evidence"]), (DERIVED_FROM, article), (U["quote"], literal(ev.quote)),
+                              (U["startOffset"], integer(ev.start)), (U["endOffset"], integer(ev.end))):
+                add(node, pred, obj)
 
 
 def _article_keys(graph: KnowledgeGraph) -> set[tuple[str, int]]:
@@ -251,8 +247,9 @@ def build_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
     by_key = {(a.doc_id, a.index): a for a in graph.articles}
     for doc, index in sorted(_article_keys(graph)):
         _article_triples(doc, index, by_key.get((doc, index)), mint, data)
+    passages: set[str] = set()
     for rel in graph.relations:
-        _relation_triples(rel, mint, data)
+        _relation_triples(rel, mint, data, passages)
     return data
 
 

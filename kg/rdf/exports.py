@@ -35,7 +35,7 @@ class RdfFile(StrEnum):
 
 def prefixes(base_iri: str) -> dict[str, str]:
     """Vocabulary prefixes plus one per kind of minted IRI under the base."""
-    minted = {kind: f"{base_iri}{kind}/" for kind in ("entity", "fact", "evidence", "article", "document")}
+    minted = {kind: f"{base_iri}{kind}/" for kind in ("entity", "fact", "article", "document")}
     return {**PREFIXES, **minted}
 
 

@@ -61,6 +61,36 @@ def test_named_graph_per_article_holds_its_facts(small_graph: KnowledgeGraph) ->
     assert len([t for t in named if t[1] in set(PREDICATE_IRI.values())]) == len(small_graph.relations)
 
 
+def test_named_graphs_hold_only_the_triples_their_article_supports(small_graph: KnowledgeGraph) -> None:
+    data = build_rdf(small_graph, BASE)
+    mint = Minter(BASE)
+    expected: dict[str, set[tuple[str, str, str]]] = {}
+    for rel in small_graph.relations:
+        triple = (mint.entity(rel.subject), f"<{PREDICATE_IRI[rel.predicate]}>", mint.entity(rel.object))
+        for ev in rel.evidence:
+            expected.setdefault(mint.article(ev.doc, ev.article), set()).add(triple)
+    found = {g: {(s, p, o) for s, pairs in data.named[g].items() for p, o in pairs} for g in data.named}
+    assert found == expected
+
+
+def test_one_evidence_node_per_passage_shared_by_its_facts(small_graph: KnowledgeGraph) -> None:
+    g = default_graph(build_rdf(small_graph, BASE))
+    spans = {(ev.doc, ev.start, ev.end) for rel in small_graph.relations for ev in rel.evidence}
+    nodes = set(g.subjects(RDF.type, UKG.Evidence))
+    assert len(nodes) == len(spans) < sum(len(r.evidence) for r in small_graph.relations)
+    for node in nodes:
+        assert len(list(g.objects(node, UKG.quote))) == 1
+        assert str(node).startswith(f"{BASE}document/") and "#char=" in str(node)
+
+
+def test_fact_carries_the_rules_that_produced_it(small_graph: KnowledgeGraph) -> None:
+    g = default_graph(build_rdf(small_graph, BASE))
+    mint = Minter(BASE)
+    for rel in small_graph.relations:
+        rules = {str(o) for o in g.objects(URIRef(mint.fact(rel.id)[1:-1]), UKG.rule)}
+        assert rules == {ev.rule for ev in rel.evidence if ev.rule}
+
+
 def test_hostile_strings_are_kept_verbatim(small_graph: KnowledgeGraph) -> None:
     g = default_graph(build_rdf(small_graph, BASE))
     person = next(e for e in small_graph.entities if e.type.value == "Person")

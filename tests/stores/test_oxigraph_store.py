@@ -69,8 +69,8 @@ def test_hostile_name_and_role_come_back_verbatim(small_graph: KnowledgeGraph, t
 
 def test_values_are_plain_python(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
     _build(small_graph, tmp_path)
-    _, rows = run_query(tmp_path, "SELECT ?start ?c ?missing WHERE { ?e ukg:startOffset ?start ; "
-                                  "ukg:confidence ?c } ORDER BY ?start LIMIT 1")
+    _, rows = run_query(tmp_path, "SELECT ?start ?c ?missing WHERE { ?e ukg:startOffset ?start . "
+                                  "?f ukg:hasEvidence ?e ; ukg:confidence ?c } ORDER BY ?start ?c LIMIT 1")
     assert rows == [[10, 0.9, None]]
     assert run_query(tmp_path, "ASK { ?s ukg:locatedIn ?o }") == (["result"], [[True]])
 
