@@ -99,10 +99,10 @@ def main(job: Path, result: Path) -> None:
     handler = _Captured()
     logger.addHandler(handler)
     logger.propagate = False  # the parent prints them, once
-    from kg.outputs import run_in_order
+    from kg.outputs import run_concurrently
 
     try:
-        outcome: tuple[str, object, list] = ("ok", run_in_order(graph, settings, names), handler.records)
+        outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent to be raised there
         outcome = ("error", _portable(exc), handler.records)
     with result.open("wb") as fh:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from kg.memo import release
@@ -41,9 +42,11 @@ def get_writer(name: str) -> Writer:
     return getattr(importlib.import_module(module), attr)
 
 
-BACKGROUND: tuple[str, ...] = ("oxigraph", "shacl", "ladybug")
-"""Writers run in a second process beside the others (one after the other, in this order): the store
-loads and SHACL are the longest outputs, so a build uses a second core while the parent writes files.
+BACKGROUND: tuple[str, ...] = ("rdf", "oxigraph", "shacl")
+"""Writers run in a second process beside the others (one after the other, in this order): the RDF
+family shares one set of N-Triples terms (`kg.rdf.convert.to_rdf`) and the property-graph family
+(CSV, GraphML, LadybugDB) one set of rows (`kg.pgraph.to_property_graph`), so each family is built
+once, in one process, and the two use both cores.
 The process is a fresh interpreter (`python -m kg.output_process`), not a fork of the build: RocksDB and
 the other engines keep threads and locks that a fork would copy half-held (a deadlock seen in
 long-lived processes), and it never re-imports the caller's main module as multiprocessing would."""
@@ -58,6 +61,26 @@ def run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
         start = time.perf_counter()
         results[name] = get_writer(name)(graph, settings)
         timings[name] = time.perf_counter() - start
+    return results, timings
+
+
+def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
+                     ) -> tuple[dict[str, list[Path]], dict[str, float]]:
+    """Run the named writers in one thread each (the output process): the store loads and SHACL queries
+    run in native code without the GIL, beside the Python that writes the RDF files. Like
+    `run_in_order`, but the first error is raised once every writer has finished."""
+    def timed(name: str) -> tuple[list[Path], float]:
+        start = time.perf_counter()
+        paths = get_writer(name)(graph, settings)
+        return paths, time.perf_counter() - start
+
+    with ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="kg-output") as pool:
+        futures = {name: pool.submit(timed, name) for name in names}
+        wait(futures.values())
+    results: dict[str, list[Path]] = {}
+    timings: dict[str, float] = {}
+    for name, future in futures.items():
+        results[name], timings[name] = future.result()
     return results, timings
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.model import EntityType, KnowledgeGraph
-from kg.outputs import BACKGROUND, OUTPUTS, run_outputs
+from kg.outputs import BACKGROUND, OUTPUTS, run_concurrently, run_in_order, run_outputs
 from kg.settings import Settings
 
 
@@ -46,3 +46,22 @@ def test_errors_of_the_second_process_are_raised_here(small_graph: KnowledgeGrap
     with pytest.raises(NotADirectoryError):  # the store's own error, raised in the parent
         run_outputs(small_graph, Settings(out=tmp_path, progress=False), ["graph", "oxigraph"])
     assert (tmp_path / "graph.jsonl").is_file()
+
+
+def test_threaded_writers_all_finish_before_an_error_is_raised(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    (tmp_path / "oxigraph").write_text("a file where the store folder goes", encoding="utf-8")
+    (tmp_path / "oxigraph").chmod(0o444)
+    settings = Settings(out=tmp_path, progress=False)
+    with pytest.raises(NotADirectoryError):
+        run_concurrently(small_graph, settings, ["oxigraph", "rdf", "shacl"])
+    assert (tmp_path / "rdf" / "graph.nq").is_file() and (tmp_path / "shacl-report.ttl").is_file()
+
+
+def test_threaded_writers_equal_serial_ones(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    names = ["rdf", "shacl", "graph"]
+    threaded, timings = run_concurrently(small_graph, Settings(out=tmp_path / "a", progress=False), names)
+    serial, _ = run_in_order(small_graph, Settings(out=tmp_path / "b", progress=False), names)
+    assert list(timings) == names
+    assert {n: [p.relative_to(tmp_path / "a") for p in ps] for n, ps in threaded.items()} == \
+        {n: [p.relative_to(tmp_path / "b") for p in ps] for n, ps in serial.items()}
+    assert _files(tmp_path / "a") == _files(tmp_path / "b") != {}

@@ -176,6 +176,14 @@ def write_lines(path: Path, lines: Iterable[str], after: Path | None = None) -> 
     return path
 
 
+def write_blocks(path: Path, blocks: Iterable[bytes]) -> Path:
+    """Write ready-encoded blocks of bytes, one after the other, atomically."""
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:
+        for block in blocks:
+            fh.write(block)
+    return path
+
+
 def _append(tmp: Path, lines: Iterable[str]) -> None:
     with tmp.open("a", encoding="utf-8", newline="\n") as fh:
         it = iter(lines)

@@ -119,6 +119,8 @@ class RdfData:
 
     default: Triples = field(default_factory=lambda: defaultdict(dict))
     named: dict[str, Triples] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    _sorted: list[tuple[str, list[tuple[str, str]]]] | None = field(default=None, init=False, repr=False,
+                                                                    compare=False)
     _encoded: tuple[bytes, bytes] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, s: str, p: str, o: str, g: str | None = None) -> None:
@@ -130,12 +132,19 @@ class RdfData:
         for s in sorted(graph):
             yield s, sorted(graph[s])
 
+    def sorted_default(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """`triples(default)` as a list, sorted once: every file of the default graph walks it.
+        Call once the data is complete."""
+        if self._sorted is None:
+            self._sorted = list(self.triples(self.default))
+        return self._sorted
+
     def graph_names(self) -> list[str]:
         return sorted(self.named)
 
     def ntriples(self) -> Iterator[str]:
         """N-Triples lines of the default graph (no newline)."""
-        for s, pairs in self.triples(self.default):
+        for s, pairs in self.sorted_default():
             for p, o in pairs:
                 yield f"{s} {p} {o} ."
 
@@ -153,10 +162,10 @@ class RdfData:
 
     def encoded(self) -> tuple[bytes, bytes]:
         """(N-Triples of the default graph, N-Quads of the named graphs) as UTF-8, encoded once: the
-        store load and SHACL of a build both need them. Call once the data is complete."""
+        N-Triples and N-Quads files, the store load and SHACL all use them. Call once the data is complete."""
         if self._encoded is None:
-            default = "".join(f"{line}\n" for line in self.ntriples()).encode("utf-8")
-            named = "".join(f"{line}\n" for line in self.named_nquads()).encode("utf-8")
+            default = "".join([f"{line}\n" for line in self.ntriples()]).encode("utf-8")
+            named = "".join([f"{line}\n" for line in self.named_nquads()]).encode("utf-8")
             self._encoded = (default, named)
         return self._encoded
 
@@ -255,8 +264,11 @@ def build_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
 
 @last_graph
 def to_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
-    """`build_rdf`, memoised for the graph at hand (the RDF, store and SHACL outputs of one build share it)."""
-    return build_rdf(graph, base_iri)
+    """`build_rdf`, memoised for the graph at hand (the RDF, store and SHACL outputs of one build share it),
+    its sorted triples and bytes made here, once, so the writers' threads only read them."""
+    data = build_rdf(graph, base_iri)
+    data.encoded()
+    return data
 
 
 def nquads_bytes(data: RdfData) -> bytes:

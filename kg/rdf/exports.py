@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
-from kg.export.atomic import write_lines
+from kg.export.atomic import write_blocks, write_lines
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import A, RdfData, Triples, to_rdf
+from kg.rdf.convert import A, RdfData, to_rdf
 from kg.rdf.vocab import PREFIXES
 from kg.settings import Settings
 
@@ -66,10 +69,11 @@ def prefix_lines(base_iri: str) -> list[str]:
     return [f"@prefix {name}: <{ns}> ." for name, ns in sorted(prefixes(base_iri).items())]
 
 
-def turtle_block(triples: Triples, c: Compactor, indent: str = "") -> Iterator[str]:
-    """Turtle statements, one per subject, predicates grouped with `;` and objects with `,`."""
+def turtle_block(subjects: Iterable[tuple[str, list[tuple[str, str]]]], c: Compactor, indent: str = ""
+                 ) -> Iterator[str]:
+    """Turtle statements, one per (subject, sorted pairs), predicates grouped with `;`, objects with `,`."""
     term = c.turtle
-    for s, pairs in RdfData.triples(triples):
+    for s, pairs in subjects:
         parts: list[str] = []
         for p, o in pairs:
             if parts and parts[-1][0] == p:
@@ -83,7 +87,7 @@ def turtle_block(triples: Triples, c: Compactor, indent: str = "") -> Iterator[s
 def turtle_lines(data: RdfData, base_iri: str) -> Iterator[str]:
     yield from prefix_lines(base_iri)
     yield ""
-    yield from turtle_block(data.default, Compactor(base_iri))
+    yield from turtle_block(data.sorted_default(), Compactor(base_iri))
 
 
 def trig_named_lines(data: RdfData, base_iri: str) -> Iterator[str]:
@@ -91,7 +95,7 @@ def trig_named_lines(data: RdfData, base_iri: str) -> Iterator[str]:
     c = Compactor(base_iri)
     for g in data.graph_names():
         yield f"{c.turtle(g)} {{"
-        yield from turtle_block(data.named[g], c, indent="\t")
+        yield from turtle_block(RdfData.triples(data.named[g]), c, indent="\t")
         yield "}"
 
 
@@ -100,36 +104,45 @@ def jsonld_context(base_iri: str) -> dict[str, object]:
     return {"@context": dict(sorted(prefixes(base_iri).items()))}
 
 
-def _jsonld_value(term: str, c: Compactor) -> dict[str, str]:
-    if term[0] == "<":
-        return {"@id": c.json_iri(term[1:-1])}
-    end = term.rfind('"')
-    value: dict[str, str] = {"@value": json.loads(term[: end + 1])}  # N-Triples escapes are JSON escapes
-    suffix = term[end + 1 :]
-    if suffix.startswith("@"):
-        value["@language"] = suffix[1:]
-    elif suffix:
-        value["@type"] = c.json_iri(suffix[3:-1])
-    return value
+def _jsonld_terms(c: Compactor) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """JSON text of a compacted IRI term, and of any object term (`{"@id": …}` or a value object),
+    cached: predicates, classes and articles repeat on every line."""
+    @lru_cache(maxsize=1 << 16)
+    def iri_json(term: str) -> str:
+        return json.dumps(c.json_iri(term[1:-1]), ensure_ascii=False)
+
+    def value_json(term: str) -> str:
+        if term[0] == "<":
+            return f'{{"@id": {iri_json(term)}}}'
+        end = term.rfind('"')
+        # kg's N-Triples string escapes (\\ \" \n \r \t \b \f \uXXXX) are JSON escapes: copy them as they are
+        suffix = term[end + 1:]
+        if suffix.startswith("@"):
+            return f'{{"@value": {term[:end + 1]}, "@language": {json.dumps(suffix[1:])}}}'
+        if suffix:
+            return f'{{"@value": {term[:end + 1]}, "@type": {iri_json(suffix[2:])}}}'
+        return f'{{"@value": {term[:end + 1]}}}'
+
+    return iri_json, value_json
 
 
 def jsonld_lines(data: RdfData, base_iri: str) -> Iterator[str]:
-    """The default graph as compact JSON-LD, one node per line: nodes sorted by @id, context inline."""
-    c = Compactor(base_iri)
+    """The default graph as compact JSON-LD, one node per line: nodes sorted by @id, context inline.
+    Each node is assembled as JSON text from the N-Triples terms (no per-value dicts to encode)."""
+    iri_json, value_json = _jsonld_terms(Compactor(base_iri))
     context = json.dumps(jsonld_context(base_iri)["@context"], ensure_ascii=False)
     yield f'{{"@context": {context},'
     yield '"@graph": ['
-    first = True
-    for s, pairs in RdfData.triples(data.default):
-        node: dict[str, object] = {"@id": c.json_iri(s[1:-1])}
-        for p, o in pairs:
+    sep = ""
+    for s, pairs in data.sorted_default():
+        parts = [f'"@id": {iri_json(s)}']
+        for p, group in groupby(pairs, key=itemgetter(0)):
             if p == A:
-                node.setdefault("@type", []).append(c.json_iri(o[1:-1]))  # type: ignore[union-attr]
+                parts.append(f'"@type": [{", ".join(iri_json(o) for _, o in group)}]')
             else:
-                node.setdefault(c.json_iri(p[1:-1]), []).append(_jsonld_value(o, c))  # type: ignore[union-attr]
-        line = json.dumps(node, ensure_ascii=False)
-        yield line if first else f",{line}"
-        first = False
+                parts.append(f'{iri_json(p)}: [{", ".join(value_json(o) for _, o in group)}]')
+        yield f"{sep}{{{', '.join(parts)}}}"
+        sep = ","
     yield "]}"
 
 
@@ -137,16 +150,26 @@ def _context_lines(_data: RdfData, base_iri: str) -> Iterator[str]:
     yield json.dumps(jsonld_context(base_iri), ensure_ascii=False, indent=1)
 
 
-WRITERS: dict[RdfFile, tuple[RdfFile | None, Callable[[RdfData, str], Iterator[str]]]] = {
-    RdfFile.TURTLE: (None, turtle_lines),
-    RdfFile.NTRIPLES: (None, lambda data, _base: data.ntriples()),
-    RdfFile.JSONLD: (None, jsonld_lines),
-    RdfFile.CONTEXT: (None, _context_lines),
-    RdfFile.NQUADS: (RdfFile.NTRIPLES, lambda data, _base: data.named_nquads()),
-    RdfFile.TRIG: (RdfFile.TURTLE, trig_named_lines),
+@dataclass(frozen=True)
+class Writer:
+    """How one file is made: text `lines` (data, base IRI) → lines, appended to a copy of file `after`
+    if set; or ready `blocks` of bytes (data → bytes)."""
+
+    lines: Callable[[RdfData, str], Iterator[str]] | None = None
+    after: RdfFile | None = None
+    blocks: Callable[[RdfData], Iterable[bytes]] | None = None
+
+
+WRITERS: dict[RdfFile, Writer] = {
+    RdfFile.TURTLE: Writer(turtle_lines),
+    RdfFile.NTRIPLES: Writer(blocks=lambda data: data.encoded()[:1]),
+    RdfFile.JSONLD: Writer(jsonld_lines),
+    RdfFile.CONTEXT: Writer(_context_lines),
+    RdfFile.NQUADS: Writer(blocks=lambda data: data.encoded()),
+    RdfFile.TRIG: Writer(trig_named_lines, after=RdfFile.TURTLE),
 }
-"""File → (file whose bytes it starts with, function (RDF data, base IRI) → the lines after them).
-The dataset formats start with the default graph, so they copy its file instead of re-serialising it."""
+"""File → its writer. N-Triples and N-Quads are the bytes the store load uses too; TriG starts with
+the default graph, so it copies the Turtle file instead of re-serialising it."""
 
 
 def write_rdf(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
@@ -155,9 +178,12 @@ def write_rdf(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     folder = settings.out / RDF_DIR
     paths = []
     for f in RdfFile:
-        head, lines = WRITERS[f]
-        paths.append(write_lines(folder / f.value, lines(data, settings.base_iri),
-                                 after=None if head is None else folder / head.value))
+        w = WRITERS[f]
+        if w.blocks is not None:
+            paths.append(write_blocks(folder / f.value, w.blocks(data)))
+        elif w.lines is not None:
+            paths.append(write_lines(folder / f.value, w.lines(data, settings.base_iri),
+                                     after=None if w.after is None else folder / w.after.value))
     return paths
 
 

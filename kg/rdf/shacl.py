@@ -1,5 +1,6 @@
 """A SHACL engine for the subset of SHACL Core and SHACL-SPARQL that schema/shapes.ttl uses,
-compiled to one SPARQL query per constraint and run by Oxigraph.
+compiled to whole-graph SPARQL queries (per property shape one for the counts, one for the value
+conditions) and run by Oxigraph.
 
 pyshacl walks focus nodes in Python and takes minutes on a few MB of text; the same checks as
 whole-graph SPARQL queries run in Rust in seconds. Any shape feature outside the subset raises
@@ -12,7 +13,9 @@ sh:or of sh:class shapes, sh:in, sh:minInclusive, sh:maxInclusive, sh:lessThan, 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -38,14 +41,36 @@ class ShapeError(KGError):
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """How one constraint reads its check's solutions: every solution is a violation, or (with `flag`)
+    those whose flag variable is bound to false, or (with `below`/`above`) those whose ?n count is
+    below / above the bound."""
+
+    component: str
+    message: str
+    flag: str | None = None
+    below: int | None = None
+    above: int | None = None
+
+    def violated(self, row: ox.QuerySolution) -> bool:
+        if self.flag is not None:
+            value = row[self.flag]
+            return value is not None and value.value == "false"
+        if self.below is None and self.above is None:
+            return True
+        n = int(row["n"].value)
+        return (self.below is not None and n < self.below) or (self.above is not None and n > self.above)
+
+
+@dataclass(frozen=True)
 class Check:
-    """One constraint as a query: each solution is a violation with ?this (focus) and maybe ?v (value)."""
+    """One query (over the whole graph) for one or more constraints on the same focus nodes and path:
+    each solution binds ?this (focus), maybe ?v (value), and what the verdicts read."""
 
     shape: str
     path: str | None
-    component: str
-    message: str
     query: str
+    verdicts: tuple[Verdict, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -113,6 +138,7 @@ def _value_filters(shapes: Graph, prop: object) -> Iterator[tuple[str, str]]:
 
 
 def _property_checks(shapes: Graph, shape: object, prop: object, target: str) -> Iterator[Check]:
+    """At most three queries per property shape: the counts, the value conditions, sh:lessThan."""
     unknown = set(shapes.predicates(prop)) - PROPERTY_PARAMS
     if unknown:
         raise ShapeError(f"unsupported property-shape parameter(s): {', '.join(sorted(map(str, unknown)))}")
@@ -121,24 +147,30 @@ def _property_checks(shapes: Graph, shape: object, prop: object, target: str) ->
         raise ShapeError("only predicate paths (an IRI in sh:path) are supported")
     p, name = _n(path), str(shape)
     message = str(shapes.value(prop, SH.message) or "")
-
-    def check(component: str, body: str, default: str) -> Check:
-        return Check(name, str(path), component, message or default, f"SELECT DISTINCT ?this ?v WHERE {{ {body} }}")
-
-    for n in shapes.objects(prop, SH.minCount):
-        body = (f"{target} FILTER NOT EXISTS {{ ?this {p} ?_x }}" if int(n) == 1 else
-                f"{{ SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_x }} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?_x) < {int(n)}) }}")
-        yield check("MinCountConstraintComponent", body, f"fewer than {int(n)} value(s) of {path}")
-    for n in shapes.objects(prop, SH.maxCount):
-        body = (f"{{ SELECT ?this WHERE {{ {target} ?this {p} ?_x }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?_x) > {int(n)}) }}")
-        yield check("MaxCountConstraintComponent", body, f"more than {int(n)} value(s) of {path}")
-    for component, ok in _value_filters(shapes, prop):
-        yield check(component, f"{target} ?this {p} ?v . FILTER (!({ok}))", f"value of {path} fails {component}")
+    counts = [Verdict("MinCountConstraintComponent", message or f"fewer than {int(n)} value(s) of {path}",
+                      below=int(n)) for n in shapes.objects(prop, SH.minCount)]
+    counts += [Verdict("MaxCountConstraintComponent", message or f"more than {int(n)} value(s) of {path}",
+                       above=int(n)) for n in shapes.objects(prop, SH.maxCount)]
+    if counts:
+        tests = [f"COUNT(DISTINCT ?_x) < {v.below}" if v.below is not None else f"COUNT(DISTINCT ?_x) > {v.above}"
+                 for v in counts]
+        yield Check(name, str(path), f"SELECT ?this (COUNT(DISTINCT ?_x) AS ?n) WHERE {{ {target} OPTIONAL "
+                                     f"{{ ?this {p} ?_x }} }} GROUP BY ?this HAVING ({' || '.join(tests)})",
+                    tuple(counts))
+    conditions = list(_value_filters(shapes, prop))
+    if conditions:
+        # ?cI is unbound where condition I raises an error: like FILTER(!(cond)), that is no violation
+        binds = " ".join(f"BIND (({ok}) AS ?c{i})" for i, (_, ok) in enumerate(conditions))
+        fails = " || ".join(f"!?c{i}" for i in range(len(conditions)))
+        flags = " ".join(f"?c{i}" for i in range(len(conditions)))
+        verdicts = tuple(Verdict(component, message or f"value of {path} fails {component}", flag=f"c{i}")
+                         for i, (component, _) in enumerate(conditions))
+        yield Check(name, str(path), f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {target} ?this {p} ?v . "
+                                     f"{binds} FILTER ({fails}) }}", verdicts)
     for other in shapes.objects(prop, SH.lessThan):
         body = f"{target} ?this {p} ?v . ?this {_n(other)} ?_o . FILTER (!COALESCE(?v < ?_o, false))"
-        yield check("LessThanConstraintComponent", body, f"value of {path} is not less than {other}")
+        yield Check(name, str(path), f"SELECT DISTINCT ?this ?v WHERE {{ {body} }}",
+                    (Verdict("LessThanConstraintComponent", message or f"value of {path} is not less than {other}"),))
 
 
 def _sparql_checks(shapes: Graph, shape: object) -> Iterator[Check]:
@@ -152,7 +184,7 @@ def _sparql_checks(shapes: Graph, shape: object) -> Iterator[Check]:
             for source in shapes.objects(constraint, SH.prefixes) for d in shapes.objects(source, SH.declare))
         query = f"{prefixes}{select}\nVALUES ?this {{ {_n(nodes[0])} }}"  # $this and ?this are one variable
         message = str(shapes.value(constraint, SH.message) or "SPARQL constraint")
-        yield Check(str(shape), "", "SPARQLConstraintComponent", message, query)
+        yield Check(str(shape), "", query, (Verdict("SPARQLConstraintComponent", message),))
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
@@ -166,9 +198,9 @@ def compile_shapes(shapes: Graph) -> list[Check]:
             raise ShapeError(f"unsupported node-shape parameter(s) on {shape}: {', '.join(sorted(map(str, unknown)))}")
         target = _targets(shapes, shape)
         for kind in shapes.objects(shape, SH.nodeKind):
-            checks.append(Check(str(shape), "", "NodeKindConstraintComponent", f"focus node is not {kind}",
-                                f"SELECT DISTINCT ?this WHERE {{ {target} BIND(?this AS ?v) "
-                                f"FILTER (!({NODE_KINDS[kind]})) }}"))
+            checks.append(Check(str(shape), "", f"SELECT DISTINCT ?this WHERE {{ {target} BIND(?this AS ?v) "
+                                f"FILTER (!({NODE_KINDS[kind]})) }}",
+                                (Verdict("NodeKindConstraintComponent", f"focus node is not {kind}"),)))
         props = sorted(shapes.objects(shape, SH.property), key=lambda p: sorted(map(str, shapes.predicate_objects(p))))
         for prop in props:
             checks.extend(_property_checks(shapes, shape, prop, target))
@@ -184,21 +216,28 @@ def _message(template: str, row: ox.QuerySolution, columns: list[str]) -> str:
     return template
 
 
-def run_checks(store: ox.Store, checks: list[Check]) -> list[Violation]:
-    """Run every check on the store's default graph; the violations, sorted."""
+def _violations(store: ox.Store, check: Check) -> set[Violation]:
+    result = store.query(check.query)
+    columns = [v.value for v in result.variables]
     found: set[Violation] = set()
-    for check in checks:
-        result = store.query(check.query)
-        columns = [v.value for v in result.variables]
-        for row in result:
-            focus = row["this"]
-            value = row["value"] if "value" in columns else (row["v"] if "v" in columns else None)
-            found.add(Violation(
-                focus=str(focus) if focus is not None else "",
-                path=f"<{check.path}>" if check.path else "",
-                value=str(value) if value is not None else "",
-                component=f"<{SH}{check.component}>",
-                shape=f"<{check.shape}>",
-                message=_message(check.message, row, columns),
-            ))
-    return sorted(found)
+    for row in result:
+        focus = row["this"]
+        value = row["value"] if "value" in columns else (row["v"] if "v" in columns else None)
+        for verdict in check.verdicts:
+            if verdict.violated(row):
+                found.add(Violation(
+                    focus=str(focus) if focus is not None else "",
+                    path=f"<{check.path}>" if check.path else "",
+                    value=str(value) if value is not None else "",
+                    component=f"<{SH}{verdict.component}>",
+                    shape=f"<{check.shape}>",
+                    message=_message(verdict.message, row, columns),
+                ))
+    return found
+
+
+def run_checks(store: ox.Store, checks: list[Check]) -> list[Violation]:
+    """Run every check on the store's default graph; the violations, sorted. Queries run in a few
+    threads: Oxigraph evaluates them without holding the GIL."""
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="kg-shacl") as pool:
+        return sorted(set().union(*pool.map(lambda check: _violations(store, check), checks)))
