@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph
@@ -52,6 +53,7 @@ def decimal_text(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
+@lru_cache(maxsize=1024)
 def decimal(value: float) -> str:
     return literal(decimal_text(value), datatype=XSD + "decimal")
 
@@ -84,9 +86,12 @@ Other attribute keys have no term in the ontology and are left out of the RDF.""
 
 @dataclass(frozen=True)
 class Minter:
-    """Mints the IRI terms of instances under one base IRI (same input, same IRI, every run)."""
+    """Mints the IRI terms of instances under one base IRI (same input, same IRI, every run).
+    Article and document IRIs are remembered: every evidence and mention asks for them again."""
 
     base: str
+    _articles: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
+    _documents: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def entity(self, entity_id_: str) -> str:
         return f"<{self.base}entity/{entity_id_}>"
@@ -96,13 +101,20 @@ class Minter:
 
     def evidence(self, ev: Evidence) -> str:
         """The passage: the document's IRI with an RFC 5147 fragment for its character span."""
-        return f"<{self.base}document/{quote(ev.doc, safe='/')}#char={ev.start},{ev.end}>"
+        return f"{self.document(ev.doc)[:-1]}#char={ev.start},{ev.end}>"
 
     def article(self, doc_id: str, index: int) -> str:
-        return f"<{self.base}article/{article_id(doc_id, index)}>"
+        key = (doc_id, index)
+        term = self._articles.get(key)
+        if term is None:
+            term = self._articles[key] = f"<{self.base}article/{article_id(doc_id, index)}>"
+        return term
 
     def document(self, doc_id: str) -> str:
-        return f"<{self.base}document/{quote(doc_id, safe='/')}>"
+        term = self._documents.get(doc_id)
+        if term is None:
+            term = self._documents[doc_id] = f"<{self.base}document/{quote(doc_id, safe='/')}>"
+        return term
 
 
 Triples = dict[str, dict[tuple[str, str], None]]
