@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from kg import gcpause
 from kg.errors import KGError, OutputError
 from kg.model import KnowledgeGraph
 from kg.settings import Settings
@@ -102,7 +103,8 @@ def main(job: Path, result: Path) -> None:
     from kg.outputs import run_concurrently
 
     try:
-        outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)
+        with gcpause.paused():
+            outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent to be raised there
         outcome = ("error", _portable(exc), handler.records)
     with result.open("wb") as fh:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from kg import gcpause
 from kg.cache import ExtractionCache
 from kg.errors import InputError, OutputError
 from kg.extract import extract
@@ -292,7 +293,7 @@ def build(
     if settings.worker_count < 1:
         raise InputError(f"--workers must be at least 1, got {settings.workers}")
     _check_out(settings.out)
-    with guarded_build(settings.out):
+    with guarded_build(settings.out), gcpause.paused():
         return _run(inputs, settings, outputs)
 
 

@@ -1,0 +1,25 @@
+"""Pause Python's cyclic garbage collector for the length of a build.
+
+A build allocates millions of small acyclic objects (dataclasses, tuples, strings), and every automatic
+collection walks all live objects again: about a third of the RDF stage's time at 10 MB. Reference
+counting still frees everything at once; the few cycles a build leaves (about 600 objects per MB of
+text) wait for the first collection after the pause. Forked extraction workers inherit the pause.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No automatic cyclic collection inside the block (restored as it was on exit)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
