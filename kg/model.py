@@ -7,9 +7,45 @@ No I/O here. Offsets always index the *original* decoded document text
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def quick_init(cls: type[T] | None = None, *, compact: bool = False) -> Any:
+    """Give a frozen dataclass a faster `__init__` (same signature, same instance): the generated one
+    looks up object.__setattr__ for every field, and millions of hits and mentions are made per build.
+
+    By default the fields go straight into the instance dict (about three times faster; for the
+    short-lived hits of extraction). With `compact` they are set with a bound object.__setattr__,
+    which keeps them in the instance's inline storage: no dict object per instance, so objects that
+    outlive the document (mentions, candidates, evidence) stay small and cheap for the garbage
+    collector. Only for plain fields (no factories, no __post_init__)."""
+    if cls is None:
+        return lambda c: quick_init(c, compact=compact)
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"quick_init: {cls.__name__} has a __post_init__")
+    params, lines = [], []
+    namespace: dict[str, Any] = {"_set": object.__setattr__}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if not f.init or f.kw_only or f.default_factory is not MISSING:
+            raise TypeError(f"quick_init: {cls.__name__}.{f.name} is not a plain field")
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        lines.append(f"    _set(self, {f.name!r}, {f.name})\n" if compact else f"    d[{f.name!r}] = {f.name}\n")
+    head = "" if compact else "    d = self.__dict__\n"
+    source = f"def __init__(self, {', '.join(params)}):\n{head}{''.join(lines)}"
+    exec(source, namespace)  # noqa: S102 - generated from the class's own field names
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
 
 
 class EntityType(StrEnum):
@@ -49,6 +85,7 @@ class Predicate(StrEnum):
 CORE_PREDICATES = (Predicate.RUNS, Predicate.SERVES, Predicate.LOCATED_IN)
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Document:
     """One input file, decoded. `id` is the path relative to the input root (POSIX form)."""
@@ -67,6 +104,7 @@ class Skipped:
     reason: str
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Piece:
     """A run of cleaned text copied unchanged from the original: clean[c:c+n] == orig[o:o+n]."""
@@ -76,6 +114,7 @@ class Piece:
     length: int
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class MappedText:
     """Cleaned text plus the map from each of its characters back to the original document.
@@ -115,6 +154,7 @@ class MappedText:
         return o_start, o_end
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Article:
     """One article cut from a document page.
@@ -139,6 +179,7 @@ class Article:
         return f"{self.doc_id}#{self.index}"
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Mention:
     """A typed surface form found in an article; offsets index the article's cleaned body."""
@@ -152,6 +193,7 @@ class Mention:
     attrs: tuple[tuple[str, str], ...] = ()
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Evidence:
     """Where a fact was read: document, article, original offsets, the quoted sentence, the rule."""
@@ -165,6 +207,7 @@ class Evidence:
     confidence: float = 1.0
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Candidate:
     """A relation proposed by extraction, between canonical names (resolved later to ids)."""
@@ -178,6 +221,7 @@ class Candidate:
     attrs: tuple[tuple[str, str], ...] = ()
 
 
+@quick_init(compact=True)
 @dataclass(frozen=True)
 class Extraction:
     """Everything extraction found in one article: mentions plus relation candidates."""

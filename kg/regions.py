@@ -175,6 +175,7 @@ class DivisionTable:
             for s in dict.fromkeys((d.name, *d.short)):
                 by_surface[s].append(d)
         self._by_surface = {s: tuple(ds) for s, ds in by_surface.items()}
+        self._names = frozenset(d.name for d in self._by_code.values())
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -186,6 +187,11 @@ class DivisionTable:
     def lookup(self, surface: str) -> list[Division]:
         """All divisions whose name or short form equals `surface`."""
         return list(self._by_surface.get(surface, ()))
+
+    def written(self, surface: str) -> tuple[tuple[Division, ...], bool]:
+        """The divisions `surface` names (as `lookup`, not copied), and whether it is the full name
+        of one of them (else only a short form)."""
+        return self._by_surface.get(surface, ()), surface in self._names
 
     def chain(self, code: str) -> list[Division]:
         """The division, its parent, … up to the province (empty for an unknown code)."""

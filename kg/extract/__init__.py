@@ -19,6 +19,7 @@ from kg.extract.relations import (
     CONFIDENCE,
     Actor,
     Found,
+    Sentences,
     guides,
     has_role,
     located_in,
@@ -73,8 +74,8 @@ def extract(article: Article) -> Extraction:
     groups = find_groups(text)
     persons = find_persons(text)
 
-    sents = sentences(text)
-    starts = [s for s, _ in sents]
+    sents = Sentences(sentences(text))
+    starts = sents.starts
 
     def sent_of(pos: int) -> tuple[int, int]:
         k = max(bisect_right(starts, pos) - 1, 0)
@@ -178,7 +179,7 @@ def _mentions(article: Article, places, unions, orgs, inits, groups, persons) ->
         out.append(Mention(T.WORKER_GROUP, body[g.start : g.end], g.start, g.end, g.name, "groups.taxonomy", attrs))
     for p in persons:
         out.append(Mention(T.PERSON, body[p.start : p.end], p.start, p.end, p.name, p.rule))
-    out.sort(key=lambda m: (m.start, m.end, m.type.value, m.name))
+    out.sort(key=lambda m: (m.start, m.end, m.type, m.name))  # EntityType is a StrEnum: orders as its value
     return tuple(out)
 
 
@@ -194,6 +195,7 @@ def _candidates(article: Article, found: list[Found]) -> tuple[Candidate, ...]:
     body = article.body
     seen: set[tuple] = set()
     out: list[Candidate] = []
+    quotes: dict[tuple[int, int], tuple[int, int, str]] = {}  # sentence span → original span and quote
     for f in found:
         if f.subject == f.object and f.subject_type == f.object_type:
             continue
@@ -201,10 +203,10 @@ def _candidates(article: Article, found: list[Found]) -> tuple[Candidate, ...]:
         if key in seen:
             continue
         seen.add(key)
-        s, e = f.span
-        o_start, o_end = body.span_to_orig(s, e)
-        ev = Evidence(
-            article.doc_id, article.index, o_start, o_end, body.text[s:e], f.rule, CONFIDENCE.get(f.rule, 0.5)
-        )
+        quote = quotes.get(f.span)
+        if quote is None:
+            s, e = f.span
+            quote = quotes[f.span] = (*body.span_to_orig(s, e), body.text[s:e])
+        ev = Evidence(article.doc_id, article.index, *quote, f.rule, CONFIDENCE.get(f.rule, 0.5))
         out.append(Candidate(f.subject_type, f.subject, f.predicate, f.object_type, f.object, ev, f.attrs))
     return tuple(out)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import dictionaries
 from kg.extract.lexicon import alias_list, column, load
 from kg.extract.matcher import Matcher
+from kg.model import quick_init
 
 
+@quick_init
 @dataclass(frozen=True)
 class GroupHit:
     """A worker group written in the body, with its canonical name and broader group ("" if none)."""
@@ -34,9 +37,9 @@ def taxonomy() -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _matcher() -> Matcher[tuple[str, str]]:
-    return Matcher(taxonomy())
+    return dictionaries.matcher("groups")
 
 
 def find_groups(text: str) -> list[GroupHit]:
     """Leftmost-longest taxonomy matches in `text`."""
-    return [GroupHit(h.start, h.end, h.word, h.value[0], h.value[1]) for h in _matcher().longest(text)]
+    return [GroupHit(s, e, w, v[0], v[1]) for s, e, w, v in _matcher().longest_raw(text)]

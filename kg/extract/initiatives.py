@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from kg.extract import dictionaries
 from kg.extract.lexicon import alias_list, column, load, words
-from kg.extract.matcher import Matcher
+from kg.extract.matcher import Matcher, alternation
 from kg.extract.vocab import all_common
+from kg.model import quick_init
 
 HAN = "\u4e00-\u9fff"
 _QUOTE = re.compile(r"[“「『\"]([^“”「」『』\"\n]{1,30})[”」』\"]")
@@ -22,6 +24,7 @@ _QUANTITY = re.compile(
 _NP_BAD = set("的了是在和与及或对为把被将从向到于也都就还要着过等个这那其该各每")
 
 
+@quick_init
 @dataclass(frozen=True)
 class InitiativeHit:
     """An initiative written in the body: span (quotes and head included), bare text, canonical name."""
@@ -54,14 +57,19 @@ def _rejects() -> frozenset[str]:
     return frozenset(words("initiative_rejects.txt"))
 
 
-@lru_cache(maxsize=1)
-def _brands() -> Matcher[str]:
+def brand_words() -> dict[str, str]:
+    """Programme brand names and aliases → canonical name."""
     entries: dict[str, str] = {}
     for r in load("initiative_brands.tsv"):
         entries[r[0]] = r[0]
         for a in alias_list(column(r, 1)):
             entries.setdefault(a, r[0])
-    return Matcher(entries)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def _brands() -> Matcher[str]:
+    return dictionaries.matcher("brands")
 
 
 @lru_cache(maxsize=1)
@@ -76,12 +84,12 @@ _NP_EXCLUDED_HEADS = frozenset({"服务", "宣讲", "培训", "方式", "举措"
 
 @lru_cache(maxsize=1)
 def _np_heads() -> str:
-    return "|".join(map(re.escape, (h for h in _heads() if len(h) >= 2 and h not in _NP_EXCLUDED_HEADS)))
+    return alternation(h for h in _heads() if len(h) >= 2 and h not in _NP_EXCLUDED_HEADS)
 
 
 @lru_cache(maxsize=1)
 def _tail_re() -> re.Pattern[str]:
-    return re.compile(rf"([{HAN}]{{0,6}}?)({'|'.join(map(re.escape, _heads()))})")
+    return re.compile(rf"([{HAN}]{{0,6}}?)({alternation(_heads())})")
 
 
 @lru_cache(maxsize=1)
@@ -98,18 +106,30 @@ def _coord_re() -> re.Pattern[str]:
 _NUMERIC_CORE = re.compile(r"^[0-9一二三四五六七八九十百千万两几多]+[个大项条类批]?$")
 
 
+@lru_cache(maxsize=1)
+def _head_set() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The head nouns, and their lengths longest first (for look-ups by slice)."""
+    heads = frozenset(_heads())
+    return heads, tuple(sorted({len(h) for h in heads}, reverse=True))
+
+
 def head_at(text: str, pos: int) -> str:
     """The longest initiative head noun written at `pos` ("" when none)."""
-    for h in _heads():
-        if text.startswith(h, pos):
-            return h
+    heads, lengths = _head_set()
+    for n in lengths:
+        if text[pos : pos + n] in heads and pos >= 0:
+            return text[pos : pos + n]
+    if pos < 0:  # str.startswith counts a negative position from the end
+        return next((h for h in _heads() if text.startswith(h, pos)), "")
     return ""
 
 
 def ends_with_head(name: str) -> str:
-    for h in _heads():
-        if name.endswith(h) and len(name) > len(h):
-            return h
+    """The longest head noun `name` ends with, when something comes before it ("" when none)."""
+    heads, lengths = _head_set()
+    for n in lengths:
+        if len(name) > n and name[-n:] in heads:
+            return name[-n:]
     return ""
 
 
@@ -297,6 +317,8 @@ def unify_initiatives(hits: list[InitiativeHit]) -> list[InitiativeHit]:
         if h.rule.startswith("initiatives.quoted") and h.name != h.text:
             canonical.setdefault(h.text, h.name)
     return [
-        replace(h, name=canonical[h.text]) if h.rule.startswith("initiatives.quoted") and h.text in canonical else h
+        replace(h, name=canonical[h.text])
+        if h.text in canonical and canonical[h.text] != h.name and h.rule.startswith("initiatives.quoted")
+        else h
         for h in hits
     ]

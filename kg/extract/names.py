@@ -6,16 +6,18 @@ import re
 from functools import lru_cache
 
 from kg.extract.lexicon import words
+from kg.extract.matcher import alternation
 
 NAME_CHARS = "\u4e00-\u9fff0-9A-Za-z·()（）"
 _DEMONSTRATIVES = ("该", "本", "这个", "这", "此", "其")
+_NAME_CHAR = re.compile(rf"[{NAME_CHARS}]")
 
 
 @lru_cache(maxsize=1)
 def _stops() -> re.Pattern[str]:
     tokens = sorted({*words("union_stop_infixes.txt"), *words("initiative_triggers.txt")}, key=len, reverse=True)
     quantity = r"[0-9零一二三四五六七八九十百千万]+[多余]?[名所家个位支批项场次户人座条]"
-    return re.compile(rf"[^{NAME_CHARS}]|{quantity}|{'|'.join(map(re.escape, tokens))}")
+    return re.compile(rf"[^{NAME_CHARS}]|{quantity}|{alternation(tokens)}")
 
 
 def scan_back(text: str, end: int, limit: int = 18) -> int:
@@ -25,7 +27,7 @@ def scan_back(text: str, end: int, limit: int = 18) -> int:
     start = lo
     for m in _stops().finditer(text, lo, end):
         start = max(start, m.end())
-    if start == lo and lo > 0 and re.match(rf"[{NAME_CHARS}]", text[lo - 1]):
+    if start == lo and lo > 0 and _NAME_CHAR.match(text, lo - 1):
         return end  # no boundary found within the limit: not a name we can delimit
     return start
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import dictionaries
 from kg.extract.lexicon import alias_list, column, load
 from kg.extract.matcher import Matcher
 from kg.extract.names import scan_back, strip_demonstrative
 from kg.extract.regions import Place
+from kg.model import quick_init
 
 LEVEL_PREFIXES = (
     ("自治区", "province"),
@@ -58,6 +60,7 @@ _GENERIC_BASES = frozenset(
 _GOV = frozenset({"government", "party"})
 
 
+@quick_init
 @dataclass(frozen=True)
 class OrgHit:
     """An organisation written in the body. `name` is canonical ("" while a level word such as
@@ -74,28 +77,38 @@ class OrgHit:
     rule: str = "orgs.suffix"
 
 
-@lru_cache(maxsize=1)
-def _suffixes() -> Matcher[str]:
-    return Matcher({r[0]: column(r, 1) for r in load("org_suffixes.tsv")})
+def suffix_words() -> dict[str, str]:
+    """Organisation suffix → kind (company, government …)."""
+    return {r[0]: column(r, 1) for r in load("org_suffixes.tsv")}
 
 
-@lru_cache(maxsize=1)
-def _known() -> Matcher[str]:
+def name_words() -> dict[str, str]:
+    """Nation-wide organisation names and aliases → canonical name."""
     entries: dict[str, str] = {}
     for r in load("org_names.tsv"):
         entries[r[0]] = r[0]
         for a in alias_list(column(r, 1)):
             entries.setdefault(a, r[0])
-    return Matcher(entries)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> Matcher[str]:
+    return dictionaries.matcher("org_suffixes")
+
+
+@lru_cache(maxsize=1)
+def _known() -> Matcher[str]:
+    return dictionaries.matcher("org_names")
 
 
 def _suffix_ends(text: str) -> list[tuple[int, int, str]]:
     """For each end position, the longest org suffix ending there."""
     best: dict[int, tuple[int, int, str]] = {}
-    for h in _suffixes().all(text):
-        cur = best.get(h.end)
-        if cur is None or h.start < cur[0]:
-            best[h.end] = (h.start, h.end, h.value)
+    for s, e, _, kind in _suffixes().raw(text):
+        cur = best.get(e)
+        if cur is None or s < cur[0]:
+            best[e] = (s, e, kind)
     return sorted(best.values())
 
 
@@ -114,10 +127,10 @@ def find_orgs(text: str, places: list[Place]) -> list[OrgHit]:
         if hit:
             out.append(hit)
     taken = [(h.start, h.end) for h in out]
-    for h in _known().longest(text):
-        if any(a < h.end and h.start < b for a, b in taken):
+    for s, e, w, name in _known().longest_raw(text):
+        if any(a < e and s < b for a, b in taken):
             continue
-        out.append(OrgHit(h.start, h.end, h.word, h.value, "company", rule="orgs.known"))
+        out.append(OrgHit(s, e, w, name, "company", rule="orgs.known"))
     return sorted(out, key=lambda h: (h.start, h.end))
 
 

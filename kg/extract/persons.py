@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import dictionaries
 from kg.extract.lexicon import words
 from kg.extract.matcher import Matcher
 from kg.extract.regions import is_place
 from kg.extract.vocab import crossing_word, is_common
+from kg.model import quick_init
 
 HAN = "\u4e00-\u9fff"
 _BOUNDARY = set('，,。；;：:、！？!?)）“”"（( \n')
@@ -79,8 +81,10 @@ _AFTER_NAME = (
 )
 _NAME_BAD = set("的了在是和与及或对为把被将从向到于也都就还要着过等个这那其该各每我你他她们说会工党省市县区镇村年月日")
 _DOT_NAME = re.compile(rf"[{HAN}]{{2,6}}·[{HAN}]{{2,8}}")
+_ALL_HAN = re.compile(rf"[{HAN}]+")
 
 
+@quick_init
 @dataclass(frozen=True)
 class PersonHit:
     """A person named in the body; `title_start` is where the title chain before the name begins
@@ -94,9 +98,14 @@ class PersonHit:
     rule: str
 
 
+def title_words() -> dict[str, str]:
+    """The person titles (书记, 主席 …), each its own value."""
+    return {t: t for t in words("person_titles.txt")}
+
+
 @lru_cache(maxsize=1)
 def _titles() -> Matcher[str]:
-    return Matcher({t: t for t in words("person_titles.txt")})
+    return dictionaries.matcher("titles")
 
 
 @lru_cache(maxsize=1)
@@ -121,16 +130,32 @@ def _not_names() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _byline_re() -> re.Pattern[str]:
-    markers = "|".join(map(re.escape, words("person_byline_markers.txt")))
-    return re.compile(
+def _byline_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The by-line pattern, and the characters one can start with (a marker's first, or a bracket)."""
+    listed = words("person_byline_markers.txt")
+    markers = "|".join(map(re.escape, listed))
+    pattern = re.compile(
         rf"(?:{markers})[^。\n]{{0,40}}?(?=[)）\n]|$)|[(（][^)）\n]{{0,40}}(?:{markers})[^)）\n]{{0,40}}[)）]"
     )
+    return pattern, re.compile(f"[{re.escape(''.join(sorted({m[0] for m in listed} | set('(（'))))}]")
 
 
 def byline_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of by-lines and credits (本报讯(记者… 通讯员…), 本报记者 …, …摄) whose names are not Persons."""
-    return [(m.start(), m.end()) for m in _byline_re().finditer(text)]
+    """Spans of by-lines and credits (本报讯(记者… 通讯员…), 本报记者 …, …摄) whose names are not Persons.
+
+    The matches of `pattern.finditer`, tried only where one can start (the pattern has no prefix
+    the regex engine could skip to by itself)."""
+    pattern, starts = _byline_re()
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (c := starts.search(text, pos)) is not None:
+        m = pattern.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            out.append(m.span())
+            pos = m.end()
+    return out
 
 
 def _ok_follow(text: str, pos: int) -> bool:
@@ -139,11 +164,24 @@ def _ok_follow(text: str, pos: int) -> bool:
     return text.startswith(_AFTER_NAME, pos) or text.startswith(_speech(), pos)
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(words("person_titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def _title_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(t) for t in _title_words()}, reverse=True))
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_name(cand: str) -> bool:
+    """True when `cand` reads as a personal name (surname first, not a title, word or place);
+    a pure function of the string, cached: the same few thousand candidates recur in every article."""
     single, double = _surnames()
-    if not re.fullmatch(rf"[{HAN}]+", cand) or any(c in _NAME_BAD for c in cand[1:]):
+    if not _ALL_HAN.fullmatch(cand) or not _NAME_BAD.isdisjoint(cand[1:]):
         return False
-    if cand.startswith(_not_names()) or cand in _title_set() or cand[1:].startswith(_HONORIFICS):
+    if cand.startswith(_not_names()) or cand in _title_words() or cand[1:].startswith(_HONORIFICS):
         return False
     if is_common(cand) or is_common(cand[1:]) or is_place(cand):
         return False
@@ -189,11 +227,12 @@ def _word_starts(text: str, pos: int) -> bool:
 
 def _title_chain_before(text: str, pos: int) -> int:
     """Start of the run of titles (joined by 、) that ends at `pos` (== pos when none)."""
+    titles, lengths = _title_words(), _title_lengths()
     start = pos
     while True:
-        for t in _title_set():
-            if text.startswith(t, start - len(t)) and start - len(t) >= 0:
-                start -= len(t)
+        for n in lengths:  # the longest title ending at `start`
+            if start - n >= 0 and text[start - n : start] in titles:
+                start -= n
                 break
         else:
             break
@@ -206,25 +245,43 @@ def _title_chain_before(text: str, pos: int) -> int:
     return start
 
 
+def speech_words() -> dict[str, str]:
+    """The speech verbs (说, 表示 …), each its own value."""
+    return {v: v for v in _speech()}
+
+
+def _speech_at(text: str) -> dict[str, list[int]]:
+    """For each speech verb, the starts of its non-overlapping occurrences, left to right (as
+    re.finditer finds them), from the one dictionary pass over the text."""
+    out: dict[str, list[int]] = {}
+    ends: dict[str, int] = {}
+    for start, end, verb, _ in dictionaries.matcher("speech").raw(text):
+        if start >= ends.get(verb, 0):
+            out.setdefault(verb, []).append(start)
+            ends[verb] = end
+    return out
+
+
 def find_persons(text: str) -> list[PersonHit]:
     """People named after a title or before a speech verb, outside by-lines."""
     banned = byline_spans(text)
     out: dict[int, PersonHit] = {}
-    for h in _titles().longest(text):
-        name = name_at(text, h.end, titled=True)
-        if not name or any(s <= h.end < e for s, e in banned):
+    for _, end, _, _ in _titles().longest_raw(text):
+        name = name_at(text, end, titled=True)
+        if not name or any(s <= end < e for s, e in banned):
             continue
-        ts = _title_chain_before(text, h.end)
-        out.setdefault(h.end, PersonHit(h.end, h.end + len(name), name, ts, text[ts : h.end], "persons.title"))
+        ts = _title_chain_before(text, end)
+        out.setdefault(end, PersonHit(end, end + len(name), name, ts, text[ts:end], "persons.title"))
+    speech = _speech_at(text)
     for verb in _speech():
-        for m in re.finditer(re.escape(verb), text):
+        for at in speech.get(verb, ()):
             for n in (3, 2):
-                s = m.start() - n
+                s = at - n
                 if s < 0 or s in out:
                     continue
-                cand = text[s : m.start()]
+                cand = text[s:at]
                 prev = text[s - 1] if s > 0 else "\n"
                 if prev in _BOUNDARY and _is_name(cand) and not any(a <= s < b for a, b in banned):
-                    out[s] = PersonHit(s, m.start(), cand, s, "", "persons.speaker")
+                    out[s] = PersonHit(s, at, cand, s, "", "persons.speaker")
                     break
     return sorted(out.values(), key=lambda p: p.start)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from kg.extract.groups import GroupHit
 from kg.extract.initiatives import InitiativeHit
@@ -12,7 +14,7 @@ from kg.extract.orgs import OrgHit
 from kg.extract.persons import PersonHit
 from kg.extract.regions import Place
 from kg.extract.unions import UnionHit
-from kg.model import EntityType, Predicate
+from kg.model import EntityType, Predicate, quick_init
 
 T = EntityType
 P = Predicate
@@ -44,6 +46,7 @@ _GUIDE_VERB = re.compile(r"指导(?:成立|建立|组建|推动|帮助|支持)?"
 _JOINT_AFTER = ("联合", "合作", "共建", "携手", "共同", "举行", "签署", "签订", "联办", "联手", "协作", "会商", "召开")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Actor:
     """A union or organisation mention seen as a possible subject."""
@@ -54,6 +57,7 @@ class Actor:
     name: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Found:
     """One relation candidate before evidence is attached: sentence span, rule, attrs."""
@@ -72,15 +76,70 @@ def _inside(a: int, b: int, span: Span) -> bool:
     return span[0] <= a and b <= span[1]
 
 
-def _outermost(inits: list[InitiativeHit], sent: Span) -> list[InitiativeHit]:
+class _Located(Protocol):
+    start: int
+    end: int
+
+
+L = TypeVar("L", bound=_Located)
+
+
+def _disjoint(spans: Sequence[Span]) -> bool:
+    """True when the spans are non-empty, sorted and do not overlap (as sentences() and paragraphs() give them)."""
+    return all(s < e for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+class Sentences(list[Span]):
+    """An article's sentence spans, checked once for being sorted and disjoint (as sentences() gives
+    them) so that every rule can hand out items to sentences in one pass. Not to be changed."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        super().__init__(spans)
+        self.disjoint = _disjoint(self)
+        self.starts = [s for s, _ in self]
+
+
+def _per_sentence(items: Sequence[L], sents: Sequence[Span]) -> list[list[L]]:
+    """For each sentence, `[x for x in items if _inside(x.start, x.end, sent)]`: in one pass (a
+    non-empty item lies in at most one of disjoint sentences), so each sentence costs only its items."""
+    known = isinstance(sents, Sentences)
+    if not (sents.disjoint if known else _disjoint(sents)):
+        return [[x for x in items if _inside(x.start, x.end, s)] for s in sents]
+    out: list[list[L]] = [[] for _ in sents]
+    starts = sents.starts if known else [s for s, _ in sents]
+    for x in items:
+        if x.start < x.end:
+            k = bisect_right(starts, x.start) - 1
+            if k >= 0 and x.end <= sents[k][1]:
+                out[k].append(x)
+        else:  # an empty item may sit on the border of two sentences
+            for k, s in enumerate(sents):
+                if _inside(x.start, x.end, s):
+                    out[k].append(x)
+    return out
+
+
+def _paragraph_of(sents: Sequence[Span], paras: Sequence[Span]) -> dict[Span, Span]:
+    """Each sentence's paragraph: the first one holding the sentence start (else the sentence itself)."""
+    if not _disjoint(paras):
+        return {s: next((p for p in paras if p[0] <= s[0] < p[1]), s) for s in sents}
+    starts = [p[0] for p in paras]
+    out: dict[Span, Span] = {}
+    for s in sents:
+        k = bisect_right(starts, s[0]) - 1
+        out[s] = paras[k] if k >= 0 and s[0] < paras[k][1] else s
+    return out
+
+
+def _outermost(in_sent: list[InitiativeHit]) -> list[InitiativeHit]:
     """The sentence's initiatives, leaving out one written inside a longer one (工会驿站 in 智能化工会驿站)."""
-    in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
     return [i for i in in_sent if not any(j is not i and _inside(i.start, i.end, (j.start, j.end)) for j in in_sent)]
 
 
-def _is_partner_object(text: str, a: Actor, sent: Span) -> bool:
+def _is_partner_object(text: str, a: Actor, sent: Span, guided: list[Span]) -> bool:
+    """`guided`: the sentence's 在…指导下 spans (_guided_spans)."""
     pre = text[max(sent[0], a.start - 3) : a.start]
-    return pre.endswith(_PARTNER_BEFORE[:5]) or bool(_guided_spans(text, sent, a))
+    return pre.endswith(_PARTNER_BEFORE[:5]) or any(s <= a.start and a.end <= e for s, e in guided)
 
 
 def _is_subject(text: str, a: Actor, sent: Span) -> bool:
@@ -88,11 +147,9 @@ def _is_subject(text: str, a: Actor, sent: Span) -> bool:
     return a.start == sent[0] or text[a.start - 1] in "，,；;：:。\n”"
 
 
-def _guided_spans(text: str, sent: Span, a: Actor) -> bool:
-    for m in _GUIDE.finditer(text, sent[0], sent[1]):
-        if m.start(1) <= a.start and a.end <= m.end(1):
-            return True
-    return False
+def _guided_spans(text: str, sent: Span) -> list[Span]:
+    """The guide parts (X in 在X指导下) of a sentence."""
+    return [m.span(1) for m in _GUIDE.finditer(text, sent[0], sent[1])]
 
 
 def _clause_start(text: str, pos: int, sent: Span) -> int:
@@ -129,19 +186,16 @@ def runs(
     it or its name is a quoted brand (an unquoted facility named without a verb, 司机之家, is nobody's);
     none for a resource the actor uses (依托/利用/通过 X)."""
     out: list[Found] = []
-    for sent in sents:
-        in_sent = [i for i in inits if _inside(i.start, i.end, sent)]
+    inits_in, actors_in = _per_sentence(inits, sents), _per_sentence(actors, sents)
+    for sent, in_sent, acts in zip(sents, inits_in, actors_in, strict=True):
         if not in_sent:
             continue
         triggered = has_trigger(sent)
+        guided = _guided_spans(text, sent) if acts else []
         for i in in_sent:
             if means is not None and _used_resource(text, i, sent, means, has_trigger):
                 continue
-            before = [
-                a
-                for a in actors
-                if _inside(a.start, a.end, sent) and a.end <= i.start and not _is_partner_object(text, a, sent)
-            ]
+            before = [a for a in acts if a.end <= i.start and not _is_partner_object(text, a, sent, guided)]
             unions = [a for a in before if a.type == T.UNION_BODY]
             led = [a for k, a in enumerate(unions) if k + 1 < len(unions) and _GUIDE_VERB.match(text, a.end)]
             agents = [a for a in unions if a not in led] or [a for a in before if _is_subject(text, a, sent)]
@@ -233,22 +287,23 @@ def serves(
     providers = providers or {}
     topic: InitiativeHit | None = None
     pending: list[GroupHit] = []
-    para_of = {s: next((p for p in paras if p[0] <= s[0] < p[1]), s) for s in sents}
+    para_of = _paragraph_of(sents, paras)
     last_para: Span | None = None
+    inits_in, groups_in = _per_sentence(inits, sents), _per_sentence(groups, sents)
 
     def link(items: list[InitiativeHit], g: GroupHit, sent: Span, rule: str) -> None:
         out.extend(Found(T.INITIATIVE, i.name, P.SERVES, T.WORKER_GROUP, g.name, sent, rule) for i in items)
 
-    for sent in sents:
+    for k, sent in enumerate(sents):
         if para_of[sent] != last_para:
             topic, last_para, pending = None, para_of[sent], []
-        in_sent = _outermost(inits, sent)
+        in_sent = _outermost(inits_in[k])
         if in_sent and pending:
             for g in pending:
                 link(in_sent[:1], g, sent, "serves.next")
             pending = []
         fallback = topic or main
-        for g in [g for g in groups if _inside(g.start, g.end, sent)]:
+        for g in groups_in[k]:
             strong = providers.get(g.name)
             if strong is not None:
                 if _serve_cued(text, g, sent, strong) and in_sent:
@@ -324,8 +379,7 @@ def located_in(
 def partners(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
     """X与Y联合/合作/共建…, and (subject) 联合/会同/携手 Y: UnionBody partners_with the other body."""
     out: list[Found] = []
-    for sent in sents:
-        acts = [a for a in actors if _inside(a.start, a.end, sent)]
+    for sent, acts in zip(sents, _per_sentence(actors, sents), strict=True):
         for k, a in enumerate(acts):
             pre = text[max(sent[0], a.start - 2) : a.start]
             if pre.endswith(("联合", "会同", "携手", "协同", "联手")):
@@ -359,8 +413,10 @@ def _partner(a: Actor, b: Actor, sent: Span) -> Found:
 def guides(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
     """在X(、Y)指导下 … Z: X and Y guide Z (the next union, else the main body); X指导(成立) Z."""
     out: list[Found] = []
-    for sent in sents:
-        unions = [a for a in actors if a.type == T.UNION_BODY and _inside(a.start, a.end, sent)]
+    unions_in = _per_sentence([a for a in actors if a.type == T.UNION_BODY], sents)
+    for sent, unions in zip(sents, unions_in, strict=True):
+        if not unions:
+            continue
         for m in _GUIDE.finditer(text, sent[0], sent[1]):
             guides_ = [a for a in unions if m.start(1) <= a.start and a.end <= m.end(1)]
             others = [a for a in unions if a.start >= m.end()]

@@ -10,6 +10,7 @@ from kg.extract.lexicon import column, load, words
 from kg.extract.names import scan_back, strip_demonstrative
 from kg.extract.orgs import most_specific
 from kg.extract.regions import Place, subcounty_at_start
+from kg.model import quick_init
 
 LEVEL_WORDS = {"省": "province", "自治区": "province", "市": "city", "州": "city", "县": "county", "区": "district"}
 _ENTERPRISE_BASES = (
@@ -33,10 +34,13 @@ _ENTERPRISE_BASES = (
     "场",
 )
 _NOT_AFTER_UNION = ("驿站", "之家", "书屋", "服务站", "小屋", "课堂", "大讲堂", "阵地", "服务中心")
+_LEVEL_WORDS_LONGEST_FIRST = tuple(sorted(LEVEL_WORDS, key=len, reverse=True))
+_LEVEL_TOTAL = re.compile(r"[省市县区州]总")
 _COMPANY_WORDS = frozenset({"公司", "集团"})
 _UNION_LEVELS = frozenset({"province", "city", "county"})
 
 
+@quick_init
 @dataclass(frozen=True)
 class UnionHit:
     """A union written in the body. `name` is canonical when known ("" for an unresolved
@@ -91,13 +95,18 @@ def _leading_chain(places: list[Place], start: int, end: int) -> list[Place]:
     return chain
 
 
+@lru_cache(maxsize=1)
+def _generic_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_generic(), key=len, reverse=True))
+
+
 def _is_generic(desc: str) -> bool:
     gen = _generic()
     if desc in gen:
         return True
     rest = desc
     for _ in range(4):
-        for g in sorted(gen, key=len, reverse=True):
+        for g in _generic_longest_first():
             if rest.startswith(g):
                 rest = rest[len(g) :]
                 break
@@ -116,7 +125,7 @@ def _suffix_hits(text: str, places: list[Place]) -> list[UnionHit]:
         base, cut = strip_demonstrative(text[start : m.start()])
         start += cut
         surface = text[start : m.end()]
-        if "工会" in base or re.search(r"[省市县区州]总", base):
+        if "工会" in base or _LEVEL_TOTAL.search(base):
             continue  # two unions written one after the other ("某市总工会两级工会")
         if not base and m.group(0) != "总工会":
             continue
@@ -128,7 +137,7 @@ def _suffix_hits(text: str, places: list[Place]) -> list[UnionHit]:
             level, canonical = abbrevs.get(key, (LEVEL_WORDS.get(base, ""), ""))
             out.append(UnionHit(start, m.end(), surface, canonical, level, None, "unions.abbreviation"))
             continue
-        level_word = next((w for w in sorted(LEVEL_WORDS, key=len, reverse=True) if base.startswith(w)), "")
+        level_word = next((w for w in _LEVEL_WORDS_LONGEST_FIRST if base.startswith(w)), "")
         desc = base[len(level_word) :]
         if level_word and len(desc) >= 2 and not _is_generic(desc) and not any(p.start == start for p in places):
             out.append(
@@ -202,9 +211,16 @@ def _region_abbrev_hits(text: str, places: list[Place], taken: list[tuple[int, i
     return out
 
 
-_BARE = re.compile(
-    r"(?<![\u4e00-\u9fff])(自治区总|省总|市总|州总|县总|区总)|(?<=[和与及由在对是该经向从为把被将并])(省总|市总|州总|县总|区总)"
-)
+_BARE = re.compile(r"自治区总|[省市州县区]总")
+_BARE_AFTER = frozenset("和与及由在对是该经向从为把被将并")
+"""A bare abbreviation starts the text, follows a character that is not Han, or follows one of
+these particles (自治区总 only the first two)."""
+
+
+def _bare_ok(text: str, start: int, surface: str) -> bool:
+    if start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return True
+    return surface != "自治区总" and text[start - 1] in _BARE_AFTER
 
 
 def _bare_abbrev_hits(text: str, taken: list[tuple[int, int]]) -> list[UnionHit]:
@@ -213,7 +229,7 @@ def _bare_abbrev_hits(text: str, taken: list[tuple[int, int]]) -> list[UnionHit]
     blockers = _blockers()
     abbrevs = _abbrevs()
     for m in _BARE.finditer(text):
-        if text.startswith(("工会", *blockers), m.end()):
+        if not _bare_ok(text, m.start(), m.group(0)) or text.startswith(("工会", *blockers), m.end()):
             continue
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue

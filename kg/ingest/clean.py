@@ -46,6 +46,8 @@ Item = Para | Box | Float
 
 def strip_pinyin(para: Para) -> Para:
     """Drop parenthesised pinyin glosses such as 工会(gōnghuì) or 區(qū) after Han characters."""
+    if "(" not in para.text and "（" not in para.text:
+        return para  # (most paragraphs: the lookbehind regex would try every position)
     spans = [m.span() for m in _PINYIN.finditer(para.text)]
     return para.without(spans) if spans else para
 

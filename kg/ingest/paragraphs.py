@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.model import quick_init
+
 _BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
 _EDGE_SPACE = " \t\u3000\n\r\f\v\ufeff"
 
 
+@quick_init
 @dataclass(frozen=True)
 class Para:
     """A paragraph: `text` is the concatenation of `doc_text[s:e]` for `(s, e)` in `parts`.
