@@ -17,10 +17,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
+from typing import TypeVar
 
+from kg import gcpause
 from kg.export.jsonl import read_graph
 from kg.ids import article_id
 from kg.memo import last_graph
@@ -120,6 +124,17 @@ class RelRow:
         return {k: v for k, v in self.props if not (drop_empty and v is None)}
 
 
+Row = TypeVar("Row", NodeRow, RelRow)
+
+
+def _grouped(rows: tuple[Row, ...], key: Callable[[Row], str]) -> dict[str, list[Row]]:
+    """Rows by key, each group in row order (built whole, then published in one update: thread-safe)."""
+    out: dict[str, list[Row]] = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class PropertyGraph:
     """All rows plus the schema they follow (property columns per label and per type)."""
@@ -129,12 +144,20 @@ class PropertyGraph:
     node_schema: dict[str, Columns]
     rel_schema: dict[str, Columns]
     endpoints: dict[str, tuple[tuple[str, str], ...]]
+    _by_label: dict[str, list[NodeRow]] = field(default_factory=dict, compare=False, repr=False)
+    _by_type: dict[str, list[RelRow]] = field(default_factory=dict, compare=False, repr=False)
 
     def nodes_of(self, label: str) -> list[NodeRow]:
-        return [n for n in self.nodes if n.label == label]
+        """The nodes of one label, in row order (grouped once, on first use)."""
+        if not self._by_label and self.nodes:
+            self._by_label.update(_grouped(self.nodes, attrgetter("label")))
+        return list(self._by_label.get(label, ()))
 
     def rels_of(self, type_: str) -> list[RelRow]:
-        return [r for r in self.rels if r.type == type_]
+        """The relationships of one type, in row order (grouped once, on first use)."""
+        if not self._by_type and self.rels:
+            self._by_type.update(_grouped(self.rels, attrgetter("type")))
+        return list(self._by_type.get(type_, ()))
 
 
 def mention_id(article_node: str, entity: str) -> str:
@@ -176,22 +199,40 @@ def _rel_schema(graph: KnowledgeGraph) -> dict[str, Columns]:
     return schema
 
 
-def _cells(values: dict[str, object], columns: Columns) -> tuple[tuple[str, object], ...]:
+_SEQUENCE = (list, tuple)
+Cells = tuple[tuple[str, object], ...]
+
+
+def _cells(values: dict[str, object], columns: Columns) -> Cells:
     """Values in column order: lists default to [], empty scalars become None (absent)."""
     out = []
     for key, type_ in columns:
         value = values.get(key)
         if type_ is L:
-            value = list(value) if isinstance(value, list | tuple) else []
+            value = list(value) if isinstance(value, _SEQUENCE) else []
         elif value == "":
             value = None
         out.append((key, value))
     return tuple(out)
 
 
+def _attr_cells(attrs: dict[str, str], columns: Columns) -> Cells:
+    """The string columns that follow the fixed ones: an attribute's value, or None when absent or empty."""
+    return tuple((key, attrs.get(key) or None) for key, _ in columns)
+
+
+_ENTITY_KEYS = frozenset(k for k, _ in ENTITY_PROPS)
+_REL_KEYS = frozenset(k for k, _ in REL_PROPS)
+
+
 def _entity_row(e: Entity, columns: Columns) -> NodeRow:
+    attrs = _attr_props(e.attrs)
+    if _ENTITY_KEYS.isdisjoint(attrs):
+        fixed: Cells = (("id", e.id or None), ("name", e.name or None), ("aliases", list(e.aliases)),
+                        ("articles", list(e.articles)))
+        return NodeRow(e.id, e.type.value, fixed + _attr_cells(attrs, columns[len(ENTITY_PROPS):]))
     values: dict[str, object] = {"id": e.id, "name": e.name, "aliases": e.aliases, "articles": e.articles}
-    values.update(_attr_props(e.attrs))
+    values.update(attrs)  # an attribute named like a fixed property replaces it
     return NodeRow(e.id, e.type.value, _cells(values, columns))
 
 
@@ -213,48 +254,75 @@ def _article_nodes(graph: KnowledgeGraph) -> dict[str, NodeRow]:
     return nodes
 
 
-def _rel_row(graph: KnowledgeGraph, r: Relation, columns: Columns) -> RelRow:
-    start, end = graph.entity(r.subject), graph.entity(r.object)
-    values: dict[str, object] = {
-        "id": r.id, "predicate": r.predicate.value, "confidence": float(r.confidence),
-        "evidence_count": len(r.evidence),
-        "sources": [f"{ev.doc}#{ev.article}" for ev in r.evidence], "quotes": [ev.quote for ev in r.evidence],
-    }
-    values.update(_attr_props(r.attrs))
-    cells = _cells(values, columns)
-    return RelRow(r.id, r.predicate.label, start.id, start.type.value, end.id, end.type.value, cells)
+_LABELS = {t: t.value for t in EntityType}
+_REL_LABELS = {p: p.label for p in Predicate}
+
+
+def _rel_row(ends: dict[str, Entity], r: Relation, columns: Columns) -> RelRow:
+    start, end = ends[r.subject], ends[r.object]
+    attrs = _attr_props(r.attrs)
+    evidence = r.evidence
+    sources = [f"{ev.doc}#{ev.article}" for ev in evidence]
+    quotes = [ev.quote for ev in evidence]
+    if _REL_KEYS.isdisjoint(attrs):
+        cells: Cells = (("id", r.id or None), ("predicate", r.predicate.value), ("confidence", float(r.confidence)),
+                        ("evidence_count", len(evidence)), ("sources", sources), ("quotes", quotes))
+        cells += _attr_cells(attrs, columns[len(REL_PROPS):])
+    else:
+        values: dict[str, object] = {
+            "id": r.id, "predicate": r.predicate.value, "confidence": float(r.confidence),
+            "evidence_count": len(evidence), "sources": sources, "quotes": quotes,
+        }
+        values.update(attrs)  # an attribute named like a fixed property replaces it
+        cells = _cells(values, columns)
+    return RelRow(r.id, _REL_LABELS[r.predicate], start.id, _LABELS[start.type], end.id, _LABELS[end.type], cells)
 
 
 def _mention_rows(graph: KnowledgeGraph, articles: dict[str, NodeRow],
                   columns: Columns) -> list[RelRow]:
+    """One MENTIONS row per (article, entity citing it); every such row has the same shape."""
+    rest: Cells = tuple((key, None) for key, _ in columns[len(REL_PROPS):])
+    article_ids = {key: row.id for key, row in articles.items()}
     rows = []
     for e in graph.entities:
+        label = _LABELS[e.type]
         for key in e.articles:
-            art = articles[key].id
-            values: dict[str, object] = {
-                "id": mention_id(art, e.id), "predicate": "mentions", "confidence": 1.0, "evidence_count": 1,
-                "sources": [key], "quotes": [],
-            }
-            cells = _cells(values, columns)
-            rows.append(RelRow(str(values["id"]), MENTIONS, art, ARTICLE, e.id, e.type.value, cells))
+            art = article_ids[key]
+            mid = mention_id(art, e.id)
+            cells: Cells = (("id", mid), ("predicate", "mentions"), ("confidence", 1.0), ("evidence_count", 1),
+                            ("sources", [key]), ("quotes", []))
+            rows.append(RelRow(mid, MENTIONS, art, ARTICLE, e.id, label, cells + rest))
     return rows
+
+
+def _endpoints(rels: list[RelRow]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The allowed (start label, end label) pairs of each type plus any pair the rows use."""
+    used: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for r in rels:
+        used[r.type].add((r.start_label, r.end_label))
+    return {t: tuple(sorted(set(pairs) | used[t])) for t, pairs in REL_ENDPOINTS.items()}
 
 
 @last_graph
 def to_property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     """The property-graph rows of `graph`, sorted by (label, id) and (type, id) for deterministic output
     (memoised: the CSV, GraphML and LadybugDB outputs of one build share them)."""
+    with gcpause.paused():
+        return _property_graph(graph)
+
+
+def _property_graph(graph: KnowledgeGraph) -> PropertyGraph:
+    """Schema, node rows, relationship rows and endpoints of `graph` (to_property_graph's work)."""
     node_schema, rel_schema = _node_schema(graph), _rel_schema(graph)
     articles = _article_nodes(graph)
-    nodes = [_entity_row(e, node_schema[e.type.value]) for e in graph.entities] + list(articles.values())
-    rels = [_rel_row(graph, r, rel_schema[r.predicate.label]) for r in graph.relations]
+    nodes = [_entity_row(e, node_schema[_LABELS[e.type]]) for e in graph.entities] + list(articles.values())
+    ends = {e.id: e for e in graph.entities}
+    rels = [_rel_row(ends, r, rel_schema[_REL_LABELS[r.predicate]]) for r in graph.relations]
     rels += _mention_rows(graph, articles, rel_schema[MENTIONS])
-    endpoints = {t: tuple(sorted(set(pairs) | {(r.start_label, r.end_label) for r in rels if r.type == t}))
-                 for t, pairs in REL_ENDPOINTS.items()}
     return PropertyGraph(
-        nodes=tuple(sorted(nodes, key=lambda n: (n.label, n.id))),
-        rels=tuple(sorted(rels, key=lambda r: (r.type, r.id))),
-        node_schema=node_schema, rel_schema=rel_schema, endpoints=endpoints,
+        nodes=tuple(sorted(nodes, key=attrgetter("label", "id"))),
+        rels=tuple(sorted(rels, key=attrgetter("type", "id"))),
+        node_schema=node_schema, rel_schema=rel_schema, endpoints=_endpoints(rels),
     )
 
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
+from functools import lru_cache
+from operator import attrgetter
 
+from kg import gcpause
 from kg.ids import entity_id, relation_id
 from kg.model import (
     Article,
@@ -74,28 +77,42 @@ class _Group:
     mentions: int = 0
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of the body around [start, end) (cut at 。！？；… and line breaks)."""
-    stops = "。！？!?；;…\n"
-    lo = max((text.rfind(c, 0, start) for c in stops), default=-1) + 1
-    his = [i for i in (text.find(c, end) for c in stops) if i >= 0]
-    hi = min(his) + 1 if his else len(text)
-    while lo < hi and text[lo].isspace():
-        lo += 1
-    while hi > lo and text[hi - 1].isspace():
-        hi -= 1
-    return lo, hi
+_STOPS = re.compile("[。！？!?；;…\n]")
+"""Characters that end a sentence of an article body."""
 
 
-def _mention_evidence(article: Article, m: Mention, rule: str, confidence: float) -> Evidence:
-    """The sentence around a mention, clipped to the run of body text copied unchanged from the
-    original, so the quote is exactly the original text at its offsets."""
-    s, e = _sentence(article.body.text, m.start, m.end)
-    piece = next((p for p in article.body.pieces if p.clean_start <= m.start < p.clean_start + p.length), None)
-    if piece is not None:
-        s, e = max(s, piece.clean_start), min(e, piece.clean_start + piece.length)
-    start, end = article.body.span_to_orig(s, e)
-    return Evidence(article.doc_id, article.index, start, end, article.body.text[s:e], rule, confidence)
+class _Body:
+    """An article's body with its sentence stops found once, for quoting many mentions of it."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.text = article.body.text
+        self.stops = [m.start() for m in _STOPS.finditer(self.text)]
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around [start, end): after the last stop before `start`, through the first stop
+        at or after `end`, trimmed of whitespace."""
+        text, stops = self.text, self.stops
+        k = bisect_left(stops, start)
+        lo = stops[k - 1] + 1 if k else 0
+        j = bisect_left(stops, end)
+        hi = stops[j] + 1 if j < len(stops) else len(text)
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        return lo, hi
+
+    def evidence(self, m: Mention, rule: str, confidence: float) -> Evidence:
+        """The sentence around a mention, clipped to the run of body text copied unchanged from the
+        original, so the quote is exactly the original text at its offsets."""
+        article = self.article
+        s, e = self.sentence(m.start, m.end)
+        piece = next((p for p in article.body.pieces if p.clean_start <= m.start < p.clean_start + p.length), None)
+        if piece is not None:
+            s, e = max(s, piece.clean_start), min(e, piece.clean_start + piece.length)
+        start, end = article.body.span_to_orig(s, e)
+        return Evidence(article.doc_id, article.index, start, end, self.text[s:e], rule, confidence)
 
 
 class _UnionFind:
@@ -184,25 +201,51 @@ def _merge_head_variants(groups: dict[Key, _Group], uf: _UnionFind) -> None:
                 uf.union(a, b)
 
 
-def _region_names(extractions: Sequence[Extraction]) -> dict[tuple[str, str], str]:
-    """(article key, code) → canonical region name; a name two divisions share gets its parent prefix."""
-    table = divisions()
-    codes_by_name: dict[str, set[str]] = defaultdict(set)
-    seen: set[tuple[str, str]] = set()
-    for ex in extractions:
-        for code in _article_codes(ex):
-            for d in table.chain(code):
-                codes_by_name[d.name].add(d.code)
-                seen.add((f"{ex.doc_id}#{ex.article}", d.code))
-    out: dict[tuple[str, str], str] = {}
-    for art, code in seen:
-        d = table.get(code)
-        if d is None:
-            continue
-        parent = table.get(d.parent) if d.parent else None
-        clash = len(codes_by_name[d.name]) > 1 and parent is not None
-        out[(art, code)] = parent.name + d.name if clash else d.name
-    return out
+Step = tuple[tuple[Key, Key], Division, Division]
+"""One step up a parent chain: ((child key, parent key), child division, parent division)."""
+
+
+class _Regions:
+    """Canonical region names and parent-chain steps of a build, each worked out once per code.
+
+    A name two divisions share gets its parent's name as a prefix (the clash is judged over every
+    division the build's articles reach, so one code has one name in every article).
+    """
+
+    def __init__(self, article_codes: Iterable[dict[str, Division]]) -> None:
+        table = divisions()
+        self._chains: dict[str, list[Division]] = {}
+        codes_by_name: dict[str, set[str]] = defaultdict(set)
+        for codes in article_codes:
+            for code in codes:
+                if code not in self._chains:
+                    self._chains[code] = chain = table.chain(code)
+                    for d in chain:
+                        codes_by_name[d.name].add(d.code)
+        self._names: dict[str, str] = {}
+        for chain in self._chains.values():
+            for d in chain:
+                parent = table.get(d.parent) if d.parent else None
+                clash = len(codes_by_name[d.name]) > 1 and parent is not None
+                self._names[d.code] = parent.name + d.name if clash else d.name
+        self._steps: dict[str, list[Step]] = {}
+
+    def chain(self, code: str) -> list[Division]:
+        """The division of `code` and its ancestors up to the province."""
+        if code not in self._chains:
+            self._chains[code] = divisions().chain(code)
+        return self._chains[code]
+
+    def key(self, d: Division) -> Key:
+        """The (Region, canonical name) key of a division."""
+        return (T.REGION, self._names.get(d.code, d.name))
+
+    def steps(self, code: str) -> list[Step]:
+        """((child key, parent key), child, parent) for each step up the chain of `code`."""
+        if code not in self._steps:
+            chain = self.chain(code)
+            self._steps[code] = [((self.key(c), self.key(p)), c, p) for c, p in zip(chain, chain[1:], strict=False)]
+        return self._steps[code]
 
 
 def _article_codes(ex: Extraction) -> dict[str, Division]:
@@ -238,8 +281,9 @@ def _article_codes(ex: Extraction) -> dict[str, Division]:
     return out
 
 
-def _mention_code(m: Mention, codes: dict[str, Division]) -> str:
-    code = dict(m.attrs).get("code", "")
+def _mention_code(m: Mention, attrs: dict[str, str], codes: dict[str, Division]) -> str:
+    """The code of a Region mention among its article's codes ("" when it has none there)."""
+    code = attrs.get("code", "")
     if code and code in codes:
         return code
     table = divisions()
@@ -258,69 +302,142 @@ class _Facts:
 
     def add(self, s: Key, p: Predicate, o: Key, ev: Evidence, attrs: Iterable[tuple[str, str]] = ()) -> None:
         self.evidence[(s, p, o)].add(ev)
-        for k, v in attrs:
-            self.attrs[(s, p, o)][k][v] += 1
+        if attrs:
+            counts = self.attrs[(s, p, o)]
+            for k, v in attrs:
+                counts[k][v] += 1
+
+
+Renames = dict[str, dict[Key, Key]]
+"""Article key → (type, name) of a mention there → the key it was renamed to (regions)."""
+_NO_RENAMES: dict[Key, Key] = {}
+
+
+def _group(groups: dict[Key, _Group], key: Key) -> _Group:
+    """The group of `key`, created on first use."""
+    g = groups.get(key)
+    if g is None:
+        g = groups[key] = _Group(*key)
+    return g
+
+
+def _count(groups: dict[Key, _Group], key: Key, m: Mention, art_key: str, attrs: Iterable[tuple[str, str]]) -> None:
+    """Record one mention (its surface, article and attributes) in the group of `key`."""
+    g = groups.get(key)
+    if g is None:
+        g = groups[key] = _Group(*key)
+    g.mentions += 1
+    g.articles.add(art_key)
+    g.surfaces.add(m.text)
+    g.surfaces.add(m.name)
+    for k, v in attrs:
+        if v and k not in _ENTITY_ATTR_SKIP:
+            g.attrs[k][v] += 1
+
+
+class _Collector:
+    """Every article's mentions and candidates gathered into groups, facts and renames (regions by code)."""
+
+    def __init__(self, regions: _Regions) -> None:
+        self.regions = regions
+        self.groups: dict[Key, _Group] = {}
+        self.facts = _Facts()
+        self.renames: Renames = {}
+        self.chained: Counter[str] = Counter()  # region codes mentioned in known articles: chains counted at the end
+
+    def article(self, ex: Extraction, article: Article | None, codes: dict[str, Division]) -> None:
+        """Collect one article: its mentions, the parent-chain steps of its regions, its candidates."""
+        art = _Article(self, ex, article, codes)
+        groups, key = self.groups, art.key
+        for m in ex.mentions:
+            if m.type is T.REGION:
+                art.region(m)
+            else:
+                _count(groups, (m.type, m.name), m, key, dict(m.attrs).items() if m.attrs else ())
+        art.finish()
+        evidence, attrs = self.facts.evidence, self.facts.attrs
+        for c in ex.candidates:
+            fact = ((c.subject_type, c.subject), c.predicate, (c.object_type, c.object))
+            evidence[fact].add(c.evidence)
+            if c.attrs:
+                counts = attrs[fact]
+                for k, v in c.attrs:
+                    counts[k][v] += 1
+
+    def chain_attrs(self) -> None:
+        """Count the code and level of every division on the chains of the regions mentioned."""
+        for code, n in self.chained.items():
+            for (ck, pk), child, parent in self.regions.steps(code):
+                for d, k in ((child, ck), (parent, pk)):
+                    attrs = _group(self.groups, k).attrs
+                    attrs["code"][d.code] += n
+                    attrs["level"][d.level] += n
+
+
+class _Article:
+    """One article's region mentions: their canonical names, renames and the step of each chain quoted."""
+
+    def __init__(self, out: _Collector, ex: Extraction, article: Article | None, codes: dict[str, Division]) -> None:
+        self.out, self.article, self.codes = out, article, codes
+        self.key = f"{ex.doc_id}#{ex.article}"
+        self.body: _Body | None = None
+        self.steps: dict[tuple[Key, Key], tuple[int, int, Mention]] = {}
+
+    def evidence(self, m: Mention, rule: str, confidence: float) -> Evidence:
+        """The quoted sentence of `m` (the body's sentence stops are found on first use)."""
+        if self.body is None:
+            self.body = _Body(self.article)  # type: ignore[arg-type]
+        return self.body.evidence(m, rule, confidence)
+
+    def region(self, m: Mention) -> None:
+        """Count a Region mention under its canonical name and note the steps of its parent chain."""
+        regions = self.out.regions
+        attrs = dict(m.attrs)
+        code = _mention_code(m, attrs, self.codes)
+        chain = regions.chain(code) if code else []
+        key: Key = (m.type, m.name)
+        if chain:
+            key = regions.key(chain[0])
+            self.out.renames.setdefault(self.key, {})[(m.type, m.name)] = key
+            attrs.update(code=code, level=chain[0].level)
+        _count(self.out.groups, key, m, self.key, attrs.items())
+        if self.article is None:
+            return
+        if chain:
+            self.out.chained[code] += 1
+            self._steps(m, regions.steps(code))
+        elif attrs.get("parent") and attrs["parent"] != m.name:
+            ev = self.evidence(m, "located_in.written_parent", WRITTEN_PARENT_CONFIDENCE)
+            self.out.facts.add(key, Predicate.LOCATED_IN, (T.REGION, attrs["parent"]), ev)
+
+    def _steps(self, m: Mention, steps: list[Step]) -> None:
+        """Keep, per step, the mention nearest the child itself (lowest step index, then earliest)."""
+        chosen, start = self.steps, m.start
+        for i, (pair, _child, _parent) in enumerate(steps):
+            best = chosen.get(pair)
+            if best is None or (i, start) < best[:2]:
+                chosen[pair] = (i, start, m)  # prefer the sentence naming the child itself
+
+    def finish(self) -> None:
+        """Add each chain step as a fact, quoting its chosen mention (each mention quoted once)."""
+        quotes: dict[int, Evidence] = {}
+        for (ck, pk), (_i, _start, m) in self.steps.items():
+            ev = quotes.get(id(m))
+            if ev is None:
+                ev = quotes[id(m)] = self.evidence(m, "located_in.division_table", TABLE_CONFIDENCE)
+            self.out.facts.add(ck, Predicate.LOCATED_IN, pk, ev)
 
 
 def _collect(
     extractions: Sequence[Extraction], articles: dict[str, Article]
-) -> tuple[dict[Key, _Group], _Facts, dict[tuple[str, Key], Key]]:
+) -> tuple[dict[Key, _Group], _Facts, Renames]:
     """Groups per (type, name), raw facts, and per-article renames of mention names (regions)."""
-    table = divisions()
-    region_names = _region_names(extractions)
-    groups: dict[Key, _Group] = {}
-    facts = _Facts()
-    renames: dict[tuple[str, Key], Key] = {}
-
-    def group(key: Key) -> _Group:
-        if key not in groups:
-            groups[key] = _Group(*key)
-        return groups[key]
-
-    for ex in extractions:
-        art_key = f"{ex.doc_id}#{ex.article}"
-        article = articles.get(art_key)
-        codes = _article_codes(ex)
-        steps: dict[tuple[Key, Key], tuple[int, int, Evidence]] = {}
-        for m in ex.mentions:
-            attrs = dict(m.attrs)
-            key: Key = (m.type, m.name)
-            code = _mention_code(m, codes) if m.type is T.REGION else ""
-            chain = table.chain(code) if code else []
-            if chain:
-                key = (T.REGION, region_names.get((art_key, code), chain[0].name))
-                renames[(art_key, (m.type, m.name))] = key
-                attrs.update(code=code, level=chain[0].level)
-            g = group(key)
-            g.mentions += 1
-            g.articles.add(art_key)
-            g.surfaces.update({m.text, m.name})
-            for k, v in attrs.items():
-                if k not in _ENTITY_ATTR_SKIP and v:
-                    g.attrs[k][v] += 1
-            if article is None or m.type is not T.REGION:
-                continue
-            if chain:
-                ev = _mention_evidence(article, m, "located_in.division_table", TABLE_CONFIDENCE)
-                for i, (child, parent) in enumerate(zip(chain, chain[1:], strict=False)):
-                    ck = (T.REGION, region_names.get((art_key, child.code), child.name))
-                    pk = (T.REGION, region_names.get((art_key, parent.code), parent.name))
-                    for d, k in ((child, ck), (parent, pk)):
-                        dg = group(k)
-                        dg.attrs["code"][d.code] += 1
-                        dg.attrs["level"][d.level] += 1
-                    best = steps.get((ck, pk))
-                    if best is None or (i, m.start) < best[:2]:
-                        steps[(ck, pk)] = (i, m.start, ev)  # prefer the sentence naming the child itself
-            elif attrs.get("parent") and attrs["parent"] != m.name:
-                ev = _mention_evidence(article, m, "located_in.written_parent", WRITTEN_PARENT_CONFIDENCE)
-                facts.add(key, Predicate.LOCATED_IN, (T.REGION, attrs["parent"]), ev)
-        for (ck, pk), (_i, _start, ev) in steps.items():
-            facts.add(ck, Predicate.LOCATED_IN, pk, ev)
-        for c in ex.candidates:
-            subject, obj = (c.subject_type, c.subject), (c.object_type, c.object)
-            facts.add(subject, c.predicate, obj, c.evidence, c.attrs)
-    return groups, facts, renames
+    codes = [_article_codes(ex) for ex in extractions]
+    out = _Collector(_Regions(codes))
+    for ex, art_codes in zip(extractions, codes, strict=True):
+        out.article(ex, articles.get(f"{ex.doc_id}#{ex.article}"), art_codes)
+    out.chain_attrs()
+    return out.groups, out.facts, out.renames
 
 
 def _pick(counter: Counter[str]) -> str:
@@ -330,82 +447,120 @@ def _pick(counter: Counter[str]) -> str:
 
 def noisy_or(confidences: Iterable[float]) -> float:
     """1 - Π(1 - c), capped at MAX_CONFIDENCE: independent sightings of one fact reinforce it."""
-    miss = reduce(lambda acc, c: acc * (1.0 - max(0.0, min(1.0, c))), confidences, 1.0)
+    miss = 1.0
+    for c in confidences:
+        miss = miss * (1.0 - max(0.0, min(1.0, c)))
     return round(min(MAX_CONFIDENCE, 1.0 - miss), 6)
 
 
 def _entities(groups: dict[Key, _Group], merge: dict[Key, Key]) -> dict[Key, Entity]:
+    """One entity per winning key: surfaces, attributes and articles of every group merged into it."""
     merged: dict[Key, list[_Group]] = defaultdict(list)
     for key, g in groups.items():
         merged[merge[key]].append(g)
     out: dict[Key, Entity] = {}
     for (type_, name), gs in merged.items():
-        surfaces = set().union(*(g.surfaces for g in gs)) - {name, ""}
-        attrs: dict[str, Counter[str]] = defaultdict(Counter)
-        for g in gs:
-            for k, c in g.attrs.items():
-                attrs[k].update(c)
+        if len(gs) == 1:
+            surfaces, attrs, articles = gs[0].surfaces, gs[0].attrs, gs[0].articles
+        else:
+            surfaces = set().union(*(g.surfaces for g in gs))
+            articles = set().union(*(g.articles for g in gs))
+            attrs = defaultdict(Counter)
+            for g in gs:
+                for k, c in g.attrs.items():
+                    attrs[k].update(c)
         out[(type_, name)] = Entity(
             id=entity_id(type_, name),
             type=type_,
             name=name,
-            aliases=tuple(sorted(surfaces)),
+            aliases=tuple(sorted(surfaces - {name, ""})),
             attrs=tuple(sorted((k, _pick(c)) for k, c in attrs.items() if c)),
-            articles=tuple(sorted(set().union(*(g.articles for g in gs)))),
+            articles=tuple(sorted(articles)),
         )
     return out
 
 
-def _relations(
-    facts: _Facts, resolve_key: Callable[[Evidence, Key], Key], entities: dict[Key, Entity]
-) -> list[Relation]:
-    """Facts keyed by entity ids (symmetric ones ordered by id), evidence sorted, confidence combined."""
-    IdFact = tuple[str, Predicate, str]
+IdFact = tuple[str, Predicate, str]
+_EVIDENCE_ORDER = attrgetter("doc", "article", "start", "end", "rule", "quote")
+
+
+def _fact_ends(facts: _Facts, renames: Renames, groups: dict[Key, _Group]) -> None:
+    """Give every fact end a group, so a name only a relation uses still becomes an entity (in the
+    article of the first fact naming it, its evidence taken in order so the choice is deterministic)."""
+    for (s, _p, o), evs in facts.evidence.items():
+        if s[0] != T.REGION and o[0] != T.REGION and s in groups and o in groups:
+            continue  # only Region names are renamed per article: nothing to add
+        for ev in sorted(evs, key=_EVIDENCE_ORDER) if len(evs) > 1 else evs:
+            art = f"{ev.doc}#{ev.article}"
+            names = renames.get(art, _NO_RENAMES)
+            for k in (s, o):
+                k = names.get(k, k)
+                if k not in groups:
+                    groups[k] = _Group(*k, surfaces={k[1]}, articles={art})
+
+
+def _id_facts(
+    facts: _Facts, renames: Renames, ids: dict[Key, str]
+) -> tuple[dict[IdFact, set[Evidence]], dict[IdFact, dict[str, Counter[str]]]]:
+    """Evidence and attrs per fact between entity ids (symmetric ones ordered by id, self-loops dropped).
+
+    Only Region names are renamed per article, so a fact with no Region end maps to one id fact whole."""
     evidence: dict[IdFact, set[Evidence]] = defaultdict(set)
     attrs: dict[IdFact, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for (s, p, o), evs in facts.evidence.items():
-        for ev in evs:
-            sid = entities[resolve_key(ev, s)].id
-            oid = entities[resolve_key(ev, o)].id
+        fact_attrs = facts.attrs.get((s, p, o))
+        if s[0] != T.REGION and o[0] != T.REGION:
+            sightings = [(ids[s], ids[o], evs)]
+        else:
+            sightings = [(ids[names.get(s, s)], ids[names.get(o, o)], (ev,)) for ev in evs
+                         for names in [renames.get(f"{ev.doc}#{ev.article}", _NO_RENAMES)]]
+        for sid, oid, seen in sightings:
             if sid == oid:
                 continue
-            if p in SYMMETRIC and oid < sid:
+            if oid < sid and p in SYMMETRIC:
                 sid, oid = oid, sid
-            evidence[(sid, p, oid)].add(ev)
-            for k, c in facts.attrs.get((s, p, o), {}).items():
-                attrs[(sid, p, oid)][k].update(c)
+            evidence[(sid, p, oid)].update(seen)
+            if fact_attrs:
+                for _ in seen:  # once per piece of evidence
+                    for k, c in fact_attrs.items():
+                        attrs[(sid, p, oid)][k].update(c)
+    return evidence, attrs
+
+
+def _relations(facts: _Facts, renames: Renames, ids: dict[Key, str]) -> list[Relation]:
+    """Facts keyed by entity ids, evidence sorted, confidence combined."""
+    evidence, attrs = _id_facts(facts, renames, ids)
     out = []
     for (sid, p, oid), evs in evidence.items():
-        ordered = tuple(sorted(evs, key=lambda e: (e.doc, e.article, e.start, e.end, e.rule, e.quote)))
+        ordered = tuple(sorted(evs, key=_EVIDENCE_ORDER)) if len(evs) > 1 else tuple(evs)
+        fact_attrs = attrs.get((sid, p, oid))
         out.append(Relation(
             id=relation_id(sid, p, oid),
             subject=sid,
             predicate=p,
             object=oid,
             evidence=ordered,
-            confidence=noisy_or(e.confidence for e in ordered),
-            attrs=tuple(sorted((k, _pick(c)) for k, c in attrs[(sid, p, oid)].items() if c)),
+            confidence=noisy_or([e.confidence for e in ordered]),
+            attrs=tuple(sorted((k, _pick(c)) for k, c in fact_attrs.items() if c)) if fact_attrs else (),
         ))
     return out
 
 
 def resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> KnowledgeGraph:
     """Merge every article's mentions and candidates into one graph (entities and relations sorted by id)."""
+    with gcpause.paused():
+        return _resolve(extractions, articles)
+
+
+def _resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> KnowledgeGraph:
+    """The stages of `resolve`: collect, merge names, build entities, then relations between their ids."""
     by_key = {a.key: a for a in articles}
     groups, facts, renames = _collect(extractions, by_key)
-    for (s, _p, o), evs in facts.evidence.items():
-        for ev in evs:
-            for k in (s, o):
-                k = renames.get((f"{ev.doc}#{ev.article}", k), k)
-                if k not in groups:
-                    groups[k] = _Group(*k, surfaces={k[1]}, articles={f"{ev.doc}#{ev.article}"})
+    _fact_ends(facts, renames, groups)
     merge = _merge_map(groups)
     entities = _entities(groups, merge)
-
-    def resolve_key(ev: Evidence, k: Key) -> Key:
-        return merge[renames.get((f"{ev.doc}#{ev.article}", k), k)]
-
-    relations = _relations(facts, resolve_key, entities)
+    ids = {k: entities[winner].id for k, winner in merge.items()}
+    relations = _relations(facts, renames, ids)
     return KnowledgeGraph(
         entities=tuple(sorted(entities.values(), key=lambda e: e.id)),
         relations=tuple(sorted(relations, key=lambda r: r.id)),

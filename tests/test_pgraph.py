@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from dataclasses import replace
@@ -117,3 +118,35 @@ def test_load_graph_errors_are_input_errors(small_graph: KnowledgeGraph, tmp_pat
     (tmp_path / "graph.jsonl").write_text(json.dumps(rel) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="points at a node"):
         load_graph(tmp_path)
+
+
+def test_an_attribute_named_like_a_fixed_property_takes_its_place(small_graph: KnowledgeGraph) -> None:
+    ent = Entity(entity_id(EntityType.PERSON, "甲"), EntityType.PERSON, "甲", ("乙",),
+                 (("name", "丙"), ("aliases", "丁")), ("a#0",))
+    rel = replace(small_graph.relations[0], attrs=(("evidence_count", "九"),))
+    graph = replace(small_graph, entities=small_graph.entities + (ent,), relations=(rel,))
+    pg = to_property_graph(graph)
+    node = next(n for n in pg.nodes if n.id == ent.id).prop_dict()
+    assert (node["name"], node["aliases"], node["articles"]) == ("丙", [], ["a#0"])
+    assert pg.rels_of(rel.predicate.label)[0].prop_dict()["evidence_count"] == "九"
+
+
+def test_rows_of_one_label_or_type_keep_row_order_in_fresh_lists(small_graph: KnowledgeGraph) -> None:
+    pg = to_property_graph(small_graph)
+    for label in NODE_LABELS:
+        assert pg.nodes_of(label) == [n for n in pg.nodes if n.label == label]
+    for type_ in REL_TYPES:
+        assert pg.rels_of(type_) == [r for r in pg.rels if r.type == type_]
+    pg.nodes_of(ARTICLE).clear()
+    pg.rels_of(MENTIONS).clear()
+    assert pg.nodes_of(ARTICLE) and pg.rels_of(MENTIONS)  # a caller's change never reaches the next caller
+
+
+def test_building_rows_leaves_the_garbage_collector_as_it_found_it(small_graph: KnowledgeGraph) -> None:
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            assert to_property_graph(replace(small_graph)).nodes  # a new graph object: built, not memoised
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -1,4 +1,4 @@
-"""`graph.html`: an interactive pyvis page that is one self-contained file (no network needed).
+"""`graph.html`: an interactive vis-network page that is one self-contained file (no network needed).
 
 The vis-network library is inlined from pyvis's package data; graph data travels as one escaped
 JSON block that the page's script turns into tooltips with `textContent`, so article text never
@@ -17,13 +17,12 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import networkx as nx
-import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pyvis.network import Network
 
 from kg.errors import InputError
 from kg.export.atomic import write_text
@@ -44,7 +43,8 @@ LAYOUT_CORE = 300
 _GOLDEN = math.pi * (3 - math.sqrt(5))
 
 TEMPLATES = Path(__file__).parent / "templates"
-VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+VIS_JS = Path(str(find_spec("pyvis").origin)).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"  # type: ignore[union-attr]
+"""vis-network as pyvis ships it (found without importing pyvis, which pulls in IPython)."""
 
 
 @dataclass(frozen=True)
@@ -234,28 +234,39 @@ def _vis_options(physics: bool, edges: int) -> dict[str, object]:
     }
 
 
-def _network(graph: KnowledgeGraph, physics: bool) -> Network:
-    """The pyvis network: nodes styled by type and sized by degree, edges labelled by predicate."""
-    pos = {} if physics else layout(graph)
-    deg = degrees(graph)
-    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+def _vis_nodes(graph: KnowledgeGraph, pos: dict[str, tuple[int, int]], deg: Counter[str]) -> list[dict[str, object]]:
+    """vis-network node objects (the ones pyvis makes): styled by type, sized by degree; an id's first
+    entity wins."""
+    nodes: dict[str, dict[str, object]] = {}
     for e in graph.entities:
+        if e.id in nodes:
+            continue
         style = TYPE_STYLE[e.type]
-        extra = {"x": pos[e.id][0], "y": pos[e.id][1]} if e.id in pos else {}
-        net.add_node(
-            e.id, label=e.name, shape=style.shape, color=style.color, value=deg[e.id],
-            kgType=e.type.value, kgAliases=list(e.aliases), kgAttrs=[list(a) for a in e.attrs],
-            kgArticles=list(e.articles), **extra,
-        )
+        node: dict[str, object] = {
+            "id": e.id, "label": e.name or e.id, "shape": style.shape, "color": style.color, "value": deg[e.id],
+            "kgType": e.type.value, "kgAliases": list(e.aliases), "kgAttrs": [list(a) for a in e.attrs],
+            "kgArticles": list(e.articles),
+        }
+        if e.id in pos:
+            node["x"], node["y"] = pos[e.id]
+        nodes[e.id] = node
+    return list(nodes.values())
+
+
+def _vis_edges(graph: KnowledgeGraph, drawn: set[str]) -> list[dict[str, object]]:
+    """vis-network edge objects (the ones pyvis makes for a directed graph): labelled and coloured by predicate."""
+    edges = []
     for r in graph.relations:
+        if r.subject not in drawn or r.object not in drawn:
+            raise ValueError(f"relation {r.id} points at an entity that is not drawn")
         evidence = [[f"{ev.doc}#{ev.article}", ev.quote] for ev in r.evidence[:MAX_QUOTES]]
-        net.add_edge(
-            r.subject, r.object, id=r.id, label=r.predicate.value, color=PREDICATE_STYLE[r.predicate].color,
-            kgPredicate=r.predicate.value, kgConfidence=round(r.confidence, 3),
-            kgAttrs=[list(a) for a in r.attrs], kgEvidence=evidence, kgEvidenceTotal=len(r.evidence),
-        )
-    net.options = _vis_options(physics, len(graph.relations))
-    return net
+        edges.append({
+            "from": r.subject, "to": r.object, "arrows": "to", "id": r.id, "label": r.predicate.value,
+            "color": PREDICATE_STYLE[r.predicate].color, "kgPredicate": r.predicate.value,
+            "kgConfidence": round(r.confidence, 3), "kgAttrs": [list(a) for a in r.attrs], "kgEvidence": evidence,
+            "kgEvidenceTotal": len(r.evidence),
+        })
+    return edges
 
 
 def page_data(
@@ -263,8 +274,8 @@ def page_data(
 ) -> dict[str, object]:
     """Everything the page script needs, as plain JSON-able data (text left raw; the script escapes)."""
     physics = len(graph.entities) <= physics_limit
-    net = _network(graph, physics)
-    nodes, edges, _, _, _, options = net.get_network_data()
+    nodes = _vis_nodes(graph, {} if physics else layout(graph), degrees(graph))
+    edges = _vis_edges(graph, {e.id for e in graph.entities})
     used = {k for e in graph.entities for k in e.articles} | {
         f"{ev.doc}#{ev.article}" for r in graph.relations for ev in r.evidence[:MAX_QUOTES]
     }
@@ -273,7 +284,7 @@ def page_data(
     return {
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options),
+        "options": json.loads(json.dumps(_vis_options(physics, len(graph.relations)))),
         "physics": physics,
         "note": note,
         "focus": focus,
@@ -290,13 +301,16 @@ def page_data(
     }
 
 
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                              "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                ("\u2029", "\\u2029"))
 
 
 def script_json(obj: object) -> str:
     """JSON safe inside a <script> element: no `<`, `>` or `&` can end the element or open markup."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escaped in _SCRIPT_SAFE:
+        text = text.replace(char, escaped)
+    return text
 
 
 @cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 
 from kg.errors import InputError
@@ -12,13 +11,26 @@ from kg.export.atomic import write_lines
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
 from kg.settings import Settings
 
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 """Characters str.splitlines (and pre-2019 JavaScript) take for line ends, escaped so that every
 record stays on one line for any reader; JSON escapes the ASCII control characters itself."""
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One compact encoder for every record (json.dumps would build a new one per call)."""
 
 
 def _dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":")).translate(_LINE_BREAKS)
+    """One record as compact JSON on one line."""
+    text = _ENCODER.encode(obj)
+    for char, escaped in _LINE_BREAKS:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
+
+
+def _evidence_record(ev: Evidence) -> dict[str, object]:
+    """An evidence object in field order (what dataclasses.asdict gives, without its deep copy)."""
+    return {"doc": ev.doc, "article": ev.article, "start": ev.start, "end": ev.end, "quote": ev.quote,
+            "rule": ev.rule, "confidence": ev.confidence}
 
 
 def article_record(article: Article) -> dict[str, object]:
@@ -54,7 +66,7 @@ def relationship_record(graph: KnowledgeGraph, rel: Relation) -> dict[str, objec
     start, end = graph.entity(rel.subject), graph.entity(rel.object)
     props: dict[str, object] = {"confidence": rel.confidence}
     props.update(dict(rel.attrs))
-    props["evidence"] = [asdict(ev) for ev in rel.evidence]
+    props["evidence"] = [_evidence_record(ev) for ev in rel.evidence]
     return {
         "type": "relationship",
         "id": rel.id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.export.atomic import atomic_dir
@@ -39,32 +40,60 @@ def _header(columns: Columns) -> list[str]:
     return [f"{k}{HEADER_TYPES[t]}" for k, t in columns]
 
 
-def _cell(value: object, type_: PropType) -> str:
-    if value is None:
-        return ""
-    if type_ is PropType.STRING_LIST:
-        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, ARRAY_DELIMITER_SUBSTITUTE)
-                                    for v in value)  # type: ignore[union-attr]
-    if type_ is PropType.FLOAT:
-        return repr(float(value))  # type: ignore[arg-type]
-    return str(value)
-
-
-def _cells(props: tuple[tuple[str, object], ...], columns: Columns) -> list[str]:
-    return [_cell(v, t) for (_, v), (_, t) in zip(props, columns, strict=True)]
-
-
-_NEEDS_QUOTES = re.compile('[",\r\n]')
-
-
-def _field(text: str) -> str:
+def _quoted(text: str) -> str:
     """One CSV field: quoted (inner quotes doubled) when it holds a quote, comma, CR or LF.
     Python's csv writer leaves a lone CR unquoted, which splits the record for every reader."""
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    return "".join(",".join(map(_field, row)) + "\n" for row in [header, *rows])
+def _line(fields: list[str]) -> str:
+    """One CSV record; fields are quoted one by one only when some field holds a character that needs it
+    (a comma inside a field shows as one more comma in the record than the separators)."""
+    line = ",".join(fields)
+    if line.count(",") != len(fields) - 1 or _QUOTE_OR_BREAK.search(line):
+        line = ",".join(map(_quoted, fields))
+    return line + "\n"
+
+
+def _string(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _string_list(value: object) -> str:
+    """Elements joined by ARRAY_DELIMITER (one inside an element becomes its visible symbol)."""
+    if not value:
+        return ""
+    items: list[str] = list(value)  # type: ignore[call-overload]
+    try:
+        joined = ARRAY_DELIMITER.join(items)
+        if joined.count(ARRAY_DELIMITER) == len(items) - 1:  # no element holds the delimiter
+            return joined
+    except TypeError:  # an element that is not a string
+        pass
+    return ARRAY_DELIMITER.join([str(v).replace(ARRAY_DELIMITER, ARRAY_DELIMITER_SUBSTITUTE) for v in items])
+
+
+def _float(value: object) -> str:
+    return "" if value is None else repr(float(value))  # type: ignore[arg-type]
+
+
+_NEEDS_QUOTES = re.compile('[",\r\n]')
+_QUOTE_OR_BREAK = re.compile('["\r\n]')
+_ENCODERS: dict[PropType, Callable[[object], str]] = {
+    PropType.STRING: _string, PropType.STRING_LIST: _string_list, PropType.FLOAT: _float, PropType.INT: _string,
+}
+"""The CSV field (before quoting) of a property value, by type."""
+
+
+def _rows(fixed: list[tuple[str, ...]], props: list[tuple[tuple[str, object], ...]], columns: Columns) -> list[str]:
+    """CSV lines: the leading fields of each row (ids, label) then its properties encoded by column type."""
+    encoders = [_ENCODERS[t] for _, t in columns]
+    return [_line([*lead, *[enc(v) for enc, (_, v) in zip(encoders, cells, strict=True)]])
+            for lead, cells in zip(fixed, props, strict=True)]
+
+
+def _csv_text(header: list[str], lines: list[str]) -> str:
+    return _line(header) + "".join(lines)
 
 
 def node_files(pg: PropertyGraph) -> dict[str, str]:
@@ -75,8 +104,8 @@ def node_files(pg: PropertyGraph) -> dict[str, str]:
         if not rows:
             continue
         header = [f"id:ID({ID_SPACE})", ":LABEL"] + _header(columns[1:])
-        body = [[n.id, label] + _cells(n.props[1:], columns[1:]) for n in rows]
-        out[f"nodes_{label}.csv"] = _csv_text(header, body)
+        lines = _rows([(n.id, label) for n in rows], [n.props[1:] for n in rows], columns[1:])
+        out[f"nodes_{label}.csv"] = _csv_text(header, lines)
     return out
 
 
@@ -88,8 +117,8 @@ def rel_files(pg: PropertyGraph) -> dict[str, str]:
         if not rows:
             continue
         header = [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"] + _header(columns)
-        body = [[r.start, r.end, type_] + _cells(r.props, columns) for r in rows]
-        out[f"rels_{type_}.csv"] = _csv_text(header, body)
+        lines = _rows([(r.start, r.end, type_) for r in rows], [r.props for r in rows], columns)
+        out[f"rels_{type_}.csv"] = _csv_text(header, lines)
     return out
 
 

@@ -9,8 +9,10 @@ CSV reader cannot carry are escaped in the staging files and decoded inside the 
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import ladybug as lb
@@ -54,11 +56,15 @@ def schema_statements(pg: PropertyGraph) -> list[str]:
     return out
 
 
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(char for char, _ in _ESCAPES)) + "]")
+
+
 def _escape(text: str) -> str:
     """Staging form of a string: the engine's CSV reader splits records at a lone CR, and lists are
     joined with LIST_SEP, so those characters (and the escape mark itself) travel as ESC + code."""
-    for char, code in _ESCAPES:
-        text = text.replace(char, ESC + code)
+    if _NEEDS_ESCAPE.search(text) is not None:
+        for char, code in _ESCAPES:
+            text = text.replace(char, ESC + code)
     return text or ESC + _EMPTY
 
 
@@ -75,16 +81,42 @@ def _unescape_expr(expr: str) -> str:
     return expr
 
 
-def _cell(value: object, type_: PropType) -> str:
+def _string(value: object) -> str:
+    return "" if value is None else _escape(str(value))
+
+
+_NEEDS_ESCAPE_IN_LIST = re.compile("[" + re.escape("".join(char for char, _ in _ESCAPES if char != LIST_SEP)) + "]")
+"""The characters _escape codes, but LIST_SEP: a joined list holds that between its elements."""
+
+
+def _string_list(value: object) -> str:
+    """Escaped elements joined by LIST_SEP (joined first: most lists need no escape at all)."""
     if value is None:
         return ""
-    if type_ is PropType.STRING_LIST:
-        return LIST_SEP.join(_escape(str(v)) for v in value)  # type: ignore[union-attr]
-    if type_ is PropType.FLOAT:
-        return repr(float(value))  # type: ignore[arg-type]
-    if type_ is PropType.STRING:
-        return _escape(str(value))
-    return str(value)
+    items: list[str] = list(value)  # type: ignore[call-overload]
+    try:
+        joined = LIST_SEP.join(items)
+        plain = (joined.count(LIST_SEP) == len(items) - 1 and "" not in items
+                 and _NEEDS_ESCAPE_IN_LIST.search(joined) is None)
+        if plain:
+            return joined
+    except TypeError:  # an element that is not a string
+        pass
+    return LIST_SEP.join([_escape(str(v)) for v in items])
+
+
+def _float(value: object) -> str:
+    return "" if value is None else repr(float(value))  # type: ignore[arg-type]
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+_ENCODERS: dict[PropType, Callable[[object], str]] = {
+    PropType.STRING: _string, PropType.STRING_LIST: _string_list, PropType.FLOAT: _float, PropType.INT: _plain,
+}
+"""The staging CSV field of a property value, by column type."""
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: list[list[str]]) -> None:
@@ -94,35 +126,46 @@ def _write_csv(path: Path, header: Sequence[str], rows: list[list[str]]) -> None
         writer.writerows(rows)
 
 
-def _load_clause(path: Path, columns: Sequence[tuple[str, PropType]]) -> str:
-    """`LOAD WITH HEADERS (…) FROM 'file' … RETURN …` turning joined list fields back into lists."""
+def _load_clause(path: Path, columns: Sequence[tuple[str, PropType]], escaped: Collection[str]) -> str:
+    """`LOAD WITH HEADERS (…) FROM 'file' … RETURN …` turning joined list fields back into lists; the
+    `escaped` columns (those where some field carries ESC) are decoded, the others read as they are."""
     typed = ", ".join(f"{_q(k)} {'STRING' if t is PropType.STRING_LIST else t.value}" for k, t in columns)
-    decode = {
-        PropType.STRING_LIST: lambda k: f"list_transform(list_filter(string_split(coalesce({k}, ''), "
-                                        f"{_lit(LIST_SEP)}), x -> x <> ''), x -> {_unescape_expr('x')})",
-        PropType.STRING: _unescape_expr,
-    }
-    ret = ", ".join(decode.get(t, str)(_q(k)) for k, t in columns)
+
+    def decode(k: str, t: PropType) -> str:
+        if t is PropType.STRING_LIST:
+            items = f"list_filter(string_split(coalesce({_q(k)}, ''), {_lit(LIST_SEP)}), x -> x <> '')"
+            return f"list_transform({items}, x -> {_unescape_expr('x')})" if k in escaped else items
+        return _unescape_expr(_q(k)) if t is PropType.STRING and k in escaped else _q(k)
+
+    ret = ", ".join(decode(k, t) for k, t in columns)
     where = path.as_posix().replace("\\", "\\\\").replace("'", "\\'")
     return f"LOAD WITH HEADERS ({typed}) FROM '{where}' {_CSV_OPTIONS} RETURN {ret}"
 
 
-def _cells(props: tuple[tuple[str, object], ...], columns: Columns) -> list[str]:
-    return [_cell(v, t) for (_, v), (_, t) in zip(props, columns, strict=True)]
+def _cells(rows: Sequence[NodeRow | RelRow], columns: Columns) -> list[list[str]]:
+    """The staging fields of each row's properties, encoded by column type."""
+    encoders = [_ENCODERS[t] for _, t in columns]
+    return [[enc(v) for enc, (_, v) in zip(encoders, r.props, strict=True)] for r in rows]
+
+
+def _stage(path: Path, columns: Columns, rows: list[list[str]]) -> str:
+    """Write one staging CSV and return the LOAD clause that reads it back."""
+    names = [k for k, _ in columns]
+    _write_csv(path, names, rows)
+    escaped = {k for j, k in enumerate(names) if ESC in "".join([row[j] for row in rows])}
+    return _load_clause(path, columns, escaped)
 
 
 def _node_copy(folder: Path, label: str, columns: Columns, rows: list[NodeRow]) -> str:
-    path = folder / f"nodes_{label}.csv"
-    _write_csv(path, [k for k, _ in columns], [_cells(n.props, columns) for n in rows])
-    return f"COPY {_q(label)} FROM ({_load_clause(path, columns)})"
+    load = _stage(folder / f"nodes_{label}.csv", columns, _cells(rows, columns))
+    return f"COPY {_q(label)} FROM ({load})"
 
 
 def _rel_copy(folder: Path, type_: str, pair: tuple[str, str], columns: Columns, rows: list[RelRow]) -> str:
-    path = folder / f"rels_{type_}_{pair[0]}_{pair[1]}.csv"
     ends: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
-    _write_csv(path, ["_from", "_to"] + [k for k, _ in columns],
-               [[r.start, r.end] + _cells(r.props, columns) for r in rows])
-    return f"COPY {_q(type_)} FROM ({_load_clause(path, ends + columns)}) (from='{pair[0]}', to='{pair[1]}')"
+    cells = [[r.start, r.end, *row] for r, row in zip(rows, _cells(rows, columns), strict=True)]
+    load = _stage(folder / f"rels_{type_}_{pair[0]}_{pair[1]}.csv", ends + columns, cells)
+    return f"COPY {_q(type_)} FROM ({load}) (from='{pair[0]}', to='{pair[1]}')"
 
 
 def copy_statements(pg: PropertyGraph, folder: Path) -> list[str]:
@@ -133,11 +176,12 @@ def copy_statements(pg: PropertyGraph, folder: Path) -> list[str]:
         if rows:
             out.append(_node_copy(folder, label, columns, rows))
     for type_, columns in pg.rel_schema.items():
-        rels = pg.rels_of(type_)
+        by_pair: dict[tuple[str, str], list[RelRow]] = defaultdict(list)
+        for r in pg.rels_of(type_):
+            by_pair[(r.start_label, r.end_label)].append(r)
         for pair in pg.endpoints[type_]:
-            rows = [r for r in rels if (r.start_label, r.end_label) == pair]
-            if rows:
-                out.append(_rel_copy(folder, type_, pair, columns, rows))
+            if by_pair.get(pair):
+                out.append(_rel_copy(folder, type_, pair, columns, by_pair[pair]))
     return out
 
 

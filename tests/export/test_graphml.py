@@ -65,3 +65,13 @@ def test_same_bytes_every_run(small_graph: KnowledgeGraph) -> None:
     text = graphml_text(to_property_graph(small_graph))
     assert text == graphml_text(to_property_graph(shuffled))
     assert text.startswith("<?xml") and "某市总工会" in text  # UTF-8, not character references
+
+
+def test_lists_are_written_as_json_dumps_writes_them(small_graph: KnowledgeGraph) -> None:
+    body = next(e for e in small_graph.entities if e.type.value == "UnionBody")
+    aliases = (*body.aliases, 'a&b<c>"d"', "\x01\r")
+    graph = replace(small_graph, entities=tuple(replace(e, aliases=aliases) if e is body else e
+                                                for e in small_graph.entities))
+    text = graphml_text(to_property_graph(graph))
+    written = json.dumps(list(aliases), ensure_ascii=False).replace("&", "&amp;").replace("<", "&lt;")
+    assert f">{written.replace('>', '&gt;')}</data>" in text

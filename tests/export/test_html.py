@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
 from kg.export.html import (
+    MAX_QUOTES,
+    PREDICATE_STYLE,
+    TYPE_STYLE,
     VIS_JS,
+    degrees,
     find_entity,
+    layout,
     most_connected,
     neighbourhood,
     only_types,
@@ -191,3 +197,32 @@ def test_read_graph_bad_input(tmp_path: Path) -> None:
     (tmp_path / "graph.jsonl").write_text("{not json\n")
     with pytest.raises(InputError, match="graph.jsonl:1: not valid JSON"):
         read_graph(tmp_path)
+
+
+def _pyvis_data(graph: KnowledgeGraph, physics: bool) -> tuple[list, list]:
+    """Nodes and edges as pyvis's Network makes them for the same calls (the oracle the page data follows)."""
+    from pyvis.network import Network
+
+    pos, deg = ({} if physics else layout(graph)), degrees(graph)
+    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    for e in graph.entities:
+        style = TYPE_STYLE[e.type]
+        extra = {"x": pos[e.id][0], "y": pos[e.id][1]} if e.id in pos else {}
+        net.add_node(e.id, label=e.name, shape=style.shape, color=style.color, value=deg[e.id],
+                     kgType=e.type.value, kgAliases=list(e.aliases), kgAttrs=[list(a) for a in e.attrs],
+                     kgArticles=list(e.articles), **extra)
+    for r in graph.relations:
+        evidence = [[f"{ev.doc}#{ev.article}", ev.quote] for ev in r.evidence[:MAX_QUOTES]]
+        net.add_edge(r.subject, r.object, id=r.id, label=r.predicate.value, color=PREDICATE_STYLE[r.predicate].color,
+                     kgPredicate=r.predicate.value, kgConfidence=round(r.confidence, 3),
+                     kgAttrs=[list(a) for a in r.attrs], kgEvidence=evidence, kgEvidenceTotal=len(r.evidence))
+    nodes, edges, *_ = net.get_network_data()
+    return nodes, edges
+
+
+def test_page_nodes_and_edges_are_the_ones_pyvis_makes(small_graph: KnowledgeGraph) -> None:
+    unnamed = replace(small_graph, entities=(replace(small_graph.entities[0], name=""), *small_graph.entities[1:]))
+    for graph, limit in ((small_graph, 300), (unnamed, 300), (chain_graph(40), 30)):
+        data = page_data(graph, physics_limit=limit)
+        nodes, edges = _pyvis_data(graph, physics=data["physics"])
+        assert script_json([data["nodes"], data["edges"]]) == script_json([nodes, edges])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,19 @@ def test_any_text_survives_the_bulk_load(tmp_path: Path, names: list[str]) -> No
                              "RETURN o.name, o.aliases, r.quotes")
     assert sorted(map(tuple, [[a, tuple(b), tuple(c)] for a, b, c in rows])) == sorted(
         (n, (n, *aliases), (n,)) for n in names)
+
+
+def test_only_columns_that_carry_an_escape_are_decoded_by_the_load(tmp_path: Path) -> None:
+    graph = make_graph()
+    body = next(e for e in graph.entities if e.type is EntityType.UNION_BODY)
+    (tmp_path / "plain").mkdir()
+    [plain] = [s for s in copy_statements(to_property_graph(graph), tmp_path / "plain") if "`UnionBody`" in s]
+    assert "replace(" not in plain and "list_transform(" not in plain
+    hostile = replace(graph, entities=tuple(replace(e, aliases=(*e.aliases, "甲\r乙")) if e is body else e
+                                            for e in graph.entities))
+    (tmp_path / "hostile").mkdir()
+    [decoded] = [s for s in copy_statements(to_property_graph(hostile), tmp_path / "hostile") if "`UnionBody`" in s]
+    assert decoded.count("list_transform(") == 1 and "replace(`name`" not in decoded
+    write_store(hostile, Settings(out=tmp_path / "out", progress=False))
+    _, rows = run_query(tmp_path / "out", "MATCH (u:UnionBody) RETURN u.name, u.aliases")
+    assert rows == [[body.name, [*body.aliases, "甲\r乙"]]]
