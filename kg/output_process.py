@@ -24,9 +24,8 @@ from types import TracebackType
 from kg import gcpause
 from kg.errors import KGError, OutputError
 from kg.model import KnowledgeGraph
+from kg.outputs import Outcome, run_concurrently
 from kg.settings import Settings
-
-Outcome = tuple[dict[str, list[Path]], dict[str, float]]
 
 
 class OutputProcess:
@@ -100,8 +99,6 @@ def main(job: Path, result: Path) -> None:
     handler = _Captured()
     logger.addHandler(handler)
     logger.propagate = False  # the parent prints them, once
-    from kg.outputs import run_concurrently
-
     try:
         with gcpause.paused():
             outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -52,36 +52,38 @@ the other engines keep threads and locks that a fork would copy half-held (a dea
 long-lived processes), and it never re-imports the caller's main module as multiprocessing would."""
 
 
-def run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
-                 ) -> tuple[dict[str, list[Path]], dict[str, float]]:
-    """Run the named writers one after the other: the paths and the seconds of each (also kg.output_process)."""
+Outcome = tuple[dict[str, list[Path]], dict[str, float]]
+"""The paths each writer wrote and the seconds it took, by writer name."""
+
+
+def _timed(name: str, graph: KnowledgeGraph, settings: Settings) -> tuple[list[Path], float]:
+    start = time.perf_counter()
+    paths = get_writer(name)(graph, settings)
+    return paths, time.perf_counter() - start
+
+
+def _outcome(done: Iterable[tuple[str, tuple[list[Path], float]]]) -> Outcome:
     results: dict[str, list[Path]] = {}
     timings: dict[str, float] = {}
-    for name in names:
-        start = time.perf_counter()
-        results[name] = get_writer(name)(graph, settings)
-        timings[name] = time.perf_counter() - start
+    for name, (paths, seconds) in done:
+        results[name] = paths
+        timings[name] = seconds
     return results, timings
 
 
-def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
-                     ) -> tuple[dict[str, list[Path]], dict[str, float]]:
+def run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]) -> Outcome:
+    """Run the named writers one after the other: the paths and the seconds of each."""
+    return _outcome((name, _timed(name, graph, settings)) for name in names)
+
+
+def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]) -> Outcome:
     """Run the named writers in one thread each (the output process): the store loads and SHACL queries
     run in native code without the GIL, beside the Python that writes the RDF files. Like
     `run_in_order`, but the first error is raised once every writer has finished."""
-    def timed(name: str) -> tuple[list[Path], float]:
-        start = time.perf_counter()
-        paths = get_writer(name)(graph, settings)
-        return paths, time.perf_counter() - start
-
     with ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="kg-output") as pool:
-        futures = {name: pool.submit(timed, name) for name in names}
+        futures = {name: pool.submit(_timed, name, graph, settings) for name in names}
         wait(futures.values())
-    results: dict[str, list[Path]] = {}
-    timings: dict[str, float] = {}
-    for name, future in futures.items():
-        results[name], timings[name] = future.result()
-    return results, timings
+    return _outcome((name, future.result()) for name, future in futures.items())
 
 
 def run_outputs(

@@ -10,22 +10,25 @@ from typing import Any
 from kg.extract.matcher import Dictionaries, Matcher
 
 
+def word_lists() -> dict[str, Any]:
+    """Each list by name, read from its finder's module."""
+    from kg.extract import groups, initiatives, orgs, persons, regions
+
+    return {
+        "regions": regions.table_words(),
+        "groups": groups.taxonomy(),
+        "org_suffixes": orgs.suffix_words(),
+        "org_names": orgs.name_words(),
+        "brands": initiatives.brand_words(),
+        "titles": persons.title_words(),
+        "speech": persons.speech_words(),
+    }
+
+
 @lru_cache(maxsize=1)
 def shared() -> Dictionaries:
     """Every list, loaded and merged once per process."""
-    from kg.extract import groups, initiatives, orgs, persons, regions
-
-    return Dictionaries(
-        {
-            "regions": regions.table_words(),
-            "groups": groups.taxonomy(),
-            "org_suffixes": orgs.suffix_words(),
-            "org_names": orgs.name_words(),
-            "brands": initiatives.brand_words(),
-            "titles": persons.title_words(),
-            "speech": persons.speech_words(),
-        }
-    )
+    return Dictionaries(word_lists())
 
 
 def matcher(name: str) -> Matcher[Any]:

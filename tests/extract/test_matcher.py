@@ -83,17 +83,8 @@ def test_empty_dictionary_and_text() -> None:
 
 
 def test_shared_automaton_finds_what_each_list_alone_finds() -> None:
-    from kg.extract import groups, initiatives, orgs, persons, regions
-
-    lists = {
-        "regions": regions.table_words(),
-        "groups": groups.taxonomy(),
-        "org_suffixes": orgs.suffix_words(),
-        "org_names": orgs.name_words(),
-        "brands": initiatives.brand_words(),
-        "titles": persons.title_words(),
-        "speech": persons.speech_words(),
-    }
+    lists = dictionaries.word_lists()
+    assert sorted(lists) == ["brands", "groups", "org_names", "org_suffixes", "regions", "speech", "titles"]
     text = (
         "甘肃省兰州市总工会主席王某与市人社局联合开展“暖心驿站”建设,为快递员、外卖配送员等新就业形态劳动者"
         "提供服务。城关区总工会副主席李某表示,该区某某科技有限公司工会已建成职工书屋。"
