@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -41,6 +42,13 @@ class Runner:
     window: int
     submit: Callable[[Callable[[Any], Any], Sequence[Any]], Any]
     wait: Callable[[set[Any]], tuple[set[Any], set[Any]]]
+    split: bool = False
+    """The caller segments each document and the workers only extract: with one worker process the
+    two stages then run side by side on two cores instead of one after the other."""
+
+
+Warm = Callable[[bool], None]
+"""Preloads what forked workers should inherit; the flag says whether they only extract (`split`)."""
 
 
 def _done(fn: Callable[[Any], Any], items: Sequence[Any]) -> Future:
@@ -55,19 +63,21 @@ def _wait_local(futures: set[Any]) -> tuple[set[Any], set[Any]]:
 
 
 @contextmanager
-def _in_process(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+def _in_process(settings: Settings, warm: Warm) -> Iterator[Runner]:
     yield Runner("in-process", 1, 1, 1, _done, _wait_local)
 
 
 @contextmanager
-def _local(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+def _local(settings: Settings, warm: Warm) -> Iterator[Runner]:
     """A process pool, started at the first task (a build served from the cache starts none); forked
-    after warming so the workers inherit loaded lexicons and dictionaries."""
+    after warming so the workers inherit loaded lexicons and dictionaries. One worker on a machine
+    with more than one core is split (see `Runner.split`); none, or one on a single core, runs in-process."""
     workers = settings.worker_count
-    if workers <= 1:
+    if workers == 0 or (workers == 1 and (os.cpu_count() or 1) < 2):
         with _in_process(settings, warm) as runner:
             yield runner
         return
+    split = workers == 1
     fork = "fork" in multiprocessing.get_all_start_methods()
     with ExitStack() as stack:
         pools: list[ProcessPoolExecutor] = []
@@ -75,16 +85,16 @@ def _local(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
         def submit(fn: Callable[[Any], Any], items: Sequence[Any]) -> Future:
             if not pools:
                 if fork:
-                    warm()
+                    warm(split)
                 context = multiprocessing.get_context("fork" if fork else None)
                 pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context)))
             return pools[0].submit(run_chunk, fn, list(items))
 
-        yield Runner("local", workers, LOCAL_CHUNK, 2 * workers, submit, _wait_local)
+        yield Runner("local", workers, LOCAL_CHUNK, 2 * workers, submit, _wait_local, split)
 
 
 @contextmanager
-def _dask(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
+def _dask(settings: Settings, warm: Warm) -> Iterator[Runner]:
     """A dask.distributed Client on `settings.scheduler` (or a LocalCluster of worker processes)."""
     try:
         from distributed import Client, LocalCluster
@@ -101,7 +111,7 @@ def _dask(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
         if settings.scheduler:
             client = Client(settings.scheduler, timeout="10s")
         else:
-            cluster = LocalCluster(n_workers=settings.worker_count, threads_per_worker=1, processes=True,
+            cluster = LocalCluster(n_workers=max(1, settings.worker_count), threads_per_worker=1, processes=True,
                                    dashboard_address=None)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
@@ -119,14 +129,14 @@ def _dask(settings: Settings, warm: Callable[[], None]) -> Iterator[Runner]:
             cluster.close()
 
 
-ENGINES: dict[Engine, Callable[[Settings, Callable[[], None]], AbstractContextManager[Runner]]] = {
+ENGINES: dict[Engine, Callable[[Settings, Warm], AbstractContextManager[Runner]]] = {
     Engine.LOCAL: _local,
     Engine.DASK: _dask,
 }
 """Engine name → factory(settings, warm) of a context manager yielding a Runner."""
 
 
-def start(settings: Settings, warm: Callable[[], None]) -> AbstractContextManager[Runner]:
+def start(settings: Settings, warm: Warm) -> AbstractContextManager[Runner]:
     """The runner for `settings.engine`; `warm` preloads what forked workers should inherit."""
     return ENGINES[Engine(settings.engine)](settings, warm)
 

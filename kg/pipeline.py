@@ -161,28 +161,33 @@ def extract_all(
     ]
 
 
+def extract_segmented(item: tuple[Document, tuple[Article, ...]]) -> Timed:
+    """The extraction of one segmented document (runs in a worker): extract each article, anchor its quotes."""
+    doc, articles = item
+    t0 = time.perf_counter()
+    extractions = tuple(anchor_quotes(extract(a), doc.text) for a in articles)
+    return Timed(DocResult(articles, extractions), 0.0, time.perf_counter() - t0)
+
+
 def process_document(doc: Document) -> Timed:
     """The per-document work (runs in a worker): segment, extract each article, anchor its quotes."""
     t0 = time.perf_counter()
     articles = tuple(segment_articles(doc))
-    t1 = time.perf_counter()
-    extractions = tuple(anchor_quotes(extract(a), doc.text) for a in articles)
-    return Timed(DocResult(articles, extractions), t1 - t0, time.perf_counter() - t1)
+    timed = extract_segmented((doc, articles))
+    return replace(timed, segment=time.perf_counter() - t0 - timed.extract)
 
 
-WARM_UP = Document(
-    "warm-up.txt",
-    "warm-up.txt",
-    "某市总工会开展暖心行动\n\n本报讯(记者张某)某市总工会为快递员开展“暖心”行动,与某公司合作,"
-    "在街道建立户外劳动者服务驿站。\n\n驿站的建成激发了他\n\n们参与工会活动的热情。\n",
-)
+_WARM_TEXT = ("某市总工会开展暖心行动\n\n本报讯(记者张某)某市总工会为快递员开展“暖心”行动,与某公司合作,"
+              "在街道建立户外劳动者服务驿站。\n\n")
+WARM_UP = Document("warm-up.txt", "warm-up.txt", _WARM_TEXT + "驿站的建成激发了他\n\n们参与工会活动的热情。\n")
 """A tiny page run once before forking workers, so they inherit loaded lexicons and dictionaries (its
 split word 他|们 makes the column-break check load jieba)."""
 
 
-def warm() -> None:
-    """Load every lexicon, automaton and dictionary the per-document work needs (once per process)."""
-    process_document(WARM_UP)
+def warm(split: bool = False) -> None:
+    """Load every lexicon, automaton and dictionary the per-document work needs (once per process);
+    workers that only extract (`split`) need no jieba, so their warm-up page has no split word."""
+    process_document(Document("warm-up.txt", "warm-up.txt", _WARM_TEXT) if split else WARM_UP)
 
 
 NO_ARTICLES = "no articles (no running text: only headings, digits or punctuation)"
@@ -213,7 +218,7 @@ def _extract_documents(
     spent = Counter[str]()
     bar = tqdm(desc="extract", unit="doc", disable=not settings.progress)
 
-    def documents() -> Iterator[tuple[int, Document]]:
+    def documents(split: bool) -> Iterator[tuple[int, Document | tuple[Document, tuple[Article, ...]]]]:
         stream = read_documents(inputs, summary.skipped)
         for index in count():
             t0 = time.perf_counter()
@@ -234,7 +239,13 @@ def _extract_documents(
                     results[index] = hit
                     bar.update()
                     continue
-            yield index, doc
+            if split:
+                t0 = time.perf_counter()
+                articles = tuple(segment_articles(doc))
+                spent["segment"] += time.perf_counter() - t0
+                yield index, (doc, articles)
+            else:
+                yield index, doc
 
     def on_result(index: int, timed: Timed) -> None:
         results[index] = timed.result
@@ -246,9 +257,12 @@ def _extract_documents(
 
     t0 = time.perf_counter()
     with bar, start_engine(settings, warm) as runner:
-        if runner.workers > 1:
+        if runner.split:
+            summary.notes.append(f"engine:    {runner.name}, 1 worker extracting while this process segments")
+        elif runner.workers > 1:
             summary.notes.append(f"engine:    {runner.name}, {runner.workers} workers")
-        ordered_map(runner, process_document, documents(), on_result)
+        work = extract_segmented if runner.split else process_document
+        ordered_map(runner, work, documents(runner.split), on_result)
     wall = time.perf_counter() - t0
     summary.timings["ingest"] = spent["read"] + spent["segment"]
     summary.timings["extract"] = spent["extract"]
@@ -290,8 +304,8 @@ def build(
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if missing:
         raise InputError(f"input path not found: {', '.join(missing)}")
-    if settings.worker_count < 1:
-        raise InputError(f"--workers must be at least 1, got {settings.workers}")
+    if settings.worker_count < 0:
+        raise InputError(f"--workers must be at least 0, got {settings.workers}")
     _check_out(settings.out)
     with guarded_build(settings.out), gcpause.paused():
         return _run(inputs, settings, outputs)

@@ -35,7 +35,8 @@ def default_workers() -> int:
 class Settings:
     """Options every stage and output writer may read.
 
-    `workers` None means the machine's cores; 1 runs extraction in-process. `scheduler` is a
+    `workers` None means the machine's cores; 0 runs extraction in this process, 1 in one worker
+    process while this one segments (in this process too on a single-core machine). `scheduler` is a
     dask.distributed address (engine dask; None starts a local cluster). `cache` keeps
     per-document extraction results under OUT/.cache/ so rebuilds only redo changed documents.
     """

@@ -1,7 +1,8 @@
-"""Extraction engines: several local workers and a Dask cluster give the in-process build byte for byte."""
+"""Extraction engines: one or several local workers and a Dask cluster give the in-process build byte for byte."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def in_process(pages: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("w1")
-    _, summary = build([pages], Settings(out=out, progress=False, workers=1, cache=False), FAST)
+    _, summary = build([pages], Settings(out=out, progress=False, workers=0, cache=False), FAST)
     assert summary.documents > 8 and summary.relations
     return _outputs(out)
 
@@ -38,7 +39,7 @@ def _square(x: int) -> int:
     return x * x
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [0, 1, 2])
 def test_ordered_map_reports_every_item_once(workers: int, tmp_path: Path) -> None:
     got: dict[int, int] = {}
 
@@ -46,9 +47,17 @@ def test_ordered_map_reports_every_item_once(workers: int, tmp_path: Path) -> No
         assert i not in got
         got[i] = r
 
-    with start(Settings(out=tmp_path, workers=workers), warm=lambda: None) as runner:
+    with start(Settings(out=tmp_path, workers=workers), warm=lambda split: None) as runner:
         ordered_map(runner, _square, iter(enumerate(range(37))), on_result)
     assert got == {i: i * i for i in range(37)}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one worker runs in-process on a single core")
+def test_one_worker_extracts_beside_segmentation(pages: Path, in_process: dict[str, bytes], tmp_path: Path) -> None:
+    _, summary = build([pages], Settings(out=tmp_path, progress=False, workers=1, cache=False), FAST)
+    assert any("1 worker extracting while this process segments" in n for n in summary.notes)
+    assert summary.timings["ingest"] > 0 and summary.timings["extract"] > 0
+    assert _outputs(tmp_path) == in_process
 
 
 def test_two_workers_equal_one(pages: Path, in_process: dict[str, bytes], tmp_path: Path) -> None:

@@ -23,8 +23,8 @@ from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
 @click.option("--strict", is_flag=True,
               help="Fail (exit 2) on any warning: a skipped file, a document without articles, a cache write error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help=f"Extraction processes (1 = in-process) [default: the machine's cores, {default_workers()}].")
+@click.option("-j", "--workers", type=click.IntRange(min=0), default=None,
+              help=f"Extraction processes (0 = in this process) [default: the machine's cores, {default_workers()}].")
 @click.option("--engine", type=click.Choice([e.value for e in Engine]), default=Engine.LOCAL.value,
               show_default=True, help="Run extraction in local processes or on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
