@@ -43,8 +43,18 @@ def literal(value: str, lang: str | None = None, datatype: str | None = None) ->
     return f"{text}^^<{datatype}>" if datatype and datatype != XSD + "string" else text
 
 
+_INTEGER = f"^^<{XSD}integer>"
+
+
 def integer(value: int) -> str:
-    return literal(str(value), datatype=XSD + "integer")
+    """An xsd:integer literal (digits need no escapes)."""
+    return f'"{int(value)}"{_INTEGER}'
+
+
+@lru_cache(maxsize=4096)
+def short_literal(value: str) -> str:
+    """`literal(value)` for the few strings that recur on many facts (rule names, roles)."""
+    return literal(value)
 
 
 def decimal_text(value: float) -> str:
@@ -234,12 +244,12 @@ def _relation_triples(rel: Relation, mint: Minter, data: RdfData, passages: set[
         add(fact, pred, obj)
     role = dict(rel.attrs).get("role")
     if role:
-        add(fact, U["role"], literal(role))
+        add(fact, U["role"], short_literal(role))
     for ev in rel.evidence:
         node, article = mint.evidence(ev), mint.article(ev.doc, ev.article)
         add(fact, U["hasEvidence"], node)
         if ev.rule:
-            add(fact, U["rule"], literal(ev.rule))
+            add(fact, U["rule"], short_literal(ev.rule))
         add(s, p, o, article)
         if node not in passages:
             passages.add(node)

@@ -61,6 +61,11 @@ class Compactor:
         return f"{self.names[m.group(1)]}:{m.group(2)}" if m else term
 
     def json_iri(self, value: str) -> str:
+        # every namespace ends in / or #: the one up to the last of those, if known, is the longest match
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        name = self.names.get(value[:cut])
+        if name is not None and cut < len(value):
+            return f"{name}:{value[cut:]}"
         m = self._any.fullmatch(value)
         return f"{self.names[m.group(1)]}:{m.group(2)}" if m else value
 
@@ -107,9 +112,11 @@ def jsonld_context(base_iri: str) -> dict[str, object]:
 def _jsonld_terms(c: Compactor) -> tuple[Callable[[str], str], Callable[[str], str]]:
     """JSON text of a compacted IRI term, and of any object term (`{"@id": …}` or a value object),
     cached: predicates, classes and articles repeat on every line."""
-    @lru_cache(maxsize=1 << 16)
+    @lru_cache(maxsize=1 << 12)
     def iri_json(term: str) -> str:
-        return json.dumps(c.json_iri(term[1:-1]), ensure_ascii=False)
+        compact = c.json_iri(term[1:-1])
+        # an IRI term holds no control character, and rarely a quote or backslash (JSON's other escapes)
+        return f'"{compact}"' if '"' not in compact and "\\" not in compact else json.dumps(compact, ensure_ascii=False)
 
     def value_json(term: str) -> str:
         if term[0] == "<":
