@@ -1,4 +1,5 @@
-"""The SPARQL-compiled SHACL engine: same results as pyshacl (the reference) and loud on unsupported shapes."""
+"""The SHACL engine (core checks in Python, sh:sparql on Oxigraph): same results as pyshacl (the reference)
+and loud on unsupported shapes."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, Graph, Literal
-from rdflib.namespace import SH, SKOS, XSD
+from rdflib.namespace import RDFS, SH, SKOS, XSD
 
 from kg.model import KnowledgeGraph
 from kg.rdf.convert import build_rdf, default_graph
-from kg.rdf.shacl import ShapeError, compile_shapes, run_checks
-from kg.rdf.validate import report_lines, validate_graph
+from kg.rdf.shacl import ShapeError, compile_shapes
+from kg.rdf.validate import report_lines, validate_graph, validate_store
 from kg.rdf.vocab import UKG, load_shapes
 
 BASE = "https://w3id.org/ukg/"
@@ -95,9 +96,20 @@ def _drop_evidence_of_one_fact(g: Graph) -> None:
     "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .",
     "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .",
     "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minInclusive \"low\" ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxInclusive ex:x ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount \"one\" ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p , ex:q ; sh:minCount 1 ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ; "
+    "sh:message \"{$this} has no p\" ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:nodeKind ex:Weird .",
+    "ex:S a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+    "ex:P a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minCount 1 .",
+    "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
 ])
 def test_unsupported_shapes_raise(extra: str) -> None:
-    shapes = Graph().parse(data=f"@prefix sh: <{SH}> . @prefix ex: <http://example.org/> . {extra}", format="turtle")
+    prefixes = f"@prefix sh: <{SH}> . @prefix ex: <http://example.org/> . @prefix rdfs: <{RDFS}> ."
+    shapes = Graph().parse(data=f"{prefixes} {extra}", format="turtle")
     with pytest.raises(ShapeError):
         compile_shapes(shapes)
 
@@ -111,7 +123,18 @@ def test_report_is_turtle_listing_each_violation(small_graph: KnowledgeGraph) ->
     assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(False)
 
 
+def test_project_shapes_split_into_core_and_sparql() -> None:
+    shapes = compile_shapes(load_shapes())
+    assert len(shapes.sparql) == 2 and all("SELECT" in c.query for c in shapes.sparql)
+    assert sum(len(s.properties) for s in shapes.core) == 22
+
+
 def test_checks_run_on_any_store(small_graph: KnowledgeGraph) -> None:
     store = ox.Store()
     store.bulk_load("\n".join(build_rdf(small_graph, BASE).ntriples()).encode(), format=ox.RdfFormat.N_TRIPLES)
-    assert run_checks(store, compile_shapes(load_shapes())) == []
+    assert validate_store(store).results == ()
+    quad = next(iter(store.quads_for_pattern(None, ox.NamedNode(str(UKG.hasEvidence)), None)))
+    store.remove(quad)  # a fixture fact has one piece of evidence: the fact and its triple lose their cover
+    found = {(v.focus, v.component) for v in validate_store(store).results}
+    assert found == {(str(quad.subject), f"<{SH}MinCountConstraintComponent>"),
+                     (f"<{UKG.Fact}>", f"<{SH}SPARQLConstraintComponent>")}

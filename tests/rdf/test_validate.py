@@ -117,3 +117,30 @@ def test_asserted_triple_without_fact_and_fact_without_triple(small_graph: Knowl
     result = validate_graph(g)
     assert result.violations == 1
     assert "is not asserted" in "\n".join(report_lines(result))
+
+
+def test_kg_data_and_rdflib_graph_give_the_same_report(small_graph: KnowledgeGraph) -> None:
+    """The build validates kg's own terms; tests and other callers pass rdflib Graphs: one engine, same results."""
+    from kg.rdf.convert import R_SUBJECT, U, integer
+
+    data = build_rdf(small_graph, BASE)
+    evidence = next(s for s, pairs in data.default.items() if any(p == U["startOffset"] for p, _ in pairs))
+    start = next(o for p, o in data.default[evidence] if p == U["startOffset"])
+    del data.default[evidence][(U["startOffset"], start)]
+    data.add(evidence, U["startOffset"], integer(10_000))
+    fact = next(s for s, pairs in data.default.items() if any(p == R_SUBJECT for p, _ in pairs))
+    data.add(fact, U["confidence"], '"2"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    ours = validate_graph(data)
+    assert {v.component.split("#")[1][:-1] for v in ours.results} == {
+        "LessThanConstraintComponent", "MaxCountConstraintComponent", "DatatypeConstraintComponent",
+        "MaxInclusiveConstraintComponent"}
+    assert validate_graph(default_graph(data)) == ours
+    assert report_lines(validate_graph(default_graph(data))) == report_lines(ours)
+
+
+def test_cli_validate_rejects_broken_ntriples(tmp_path: Path) -> None:
+    source = tmp_path / "rdf" / "graph.nt"
+    source.parent.mkdir()
+    source.write_text("<http://example.org/a> <http://example.org/p> .\n", encoding="utf-8")
+    result = _kg("validate", "--out", str(tmp_path))
+    assert result.returncode == 2 and "not valid N-Triples" in result.stderr and "Traceback" not in result.stderr
