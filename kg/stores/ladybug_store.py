@@ -1,19 +1,22 @@
 """The embedded Cypher store: the property graph bulk-loaded into LadybugDB (Kùzu fork) under OUT/ladybug/.
 
-Loading writes one staging CSV per node label and per (type, start, end) triple
-and runs `COPY … FROM` on each: no row-by-row CREATE. List properties travel
-as one field joined by U+001F and are split back by the engine; the few characters the
-CSV reader cannot carry are escaped in the staging files and decoded inside the COPY.
+Loading runs one `COPY … FROM` per node label and per (type, start, end) triple: no row-by-row
+CREATE. The source is an in-memory Arrow table (kg.stores.ladybug_arrow: typed columns, native
+lists, nothing escaped) when pyarrow is installed. Otherwise each COPY reads a staging CSV: list
+properties travel as one field joined by U+001F and are split back by the engine, and the few
+characters the CSV reader cannot carry are escaped in the files and decoded inside the COPY.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import ladybug as lb
 
@@ -156,50 +159,105 @@ def _stage(path: Path, columns: Columns, rows: list[list[str]]) -> str:
     return _load_clause(path, columns, escaped)
 
 
-def _node_copy(folder: Path, label: str, columns: Columns, rows: list[NodeRow]) -> str:
-    load = _stage(folder / f"nodes_{label}.csv", columns, _cells(rows, columns))
-    return f"COPY {_q(label)} FROM ({load})"
+class CopyGroup(NamedTuple):
+    """The rows one COPY loads: a node label's (pair None) or a relationship type's between one label pair."""
+
+    table: str
+    pair: tuple[str, str] | None
+    columns: Columns
+    rows: list[NodeRow] | list[RelRow]
 
 
-def _rel_copy(folder: Path, type_: str, pair: tuple[str, str], columns: Columns, rows: list[RelRow]) -> str:
-    ends: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
-    cells = [[r.start, r.end, *row] for r, row in zip(rows, _cells(rows, columns), strict=True)]
-    load = _stage(folder / f"rels_{type_}_{pair[0]}_{pair[1]}.csv", ends + columns, cells)
-    return f"COPY {_q(type_)} FROM ({load}) (from='{pair[0]}', to='{pair[1]}')"
-
-
-def copy_statements(pg: PropertyGraph, folder: Path) -> list[str]:
-    """Write the staging CSVs into `folder` and return the COPY statements that load them, nodes first."""
-    out = []
+def copy_groups(pg: PropertyGraph) -> Iterator[CopyGroup]:
+    """Every non-empty group of rows, nodes first (a relationship's ends must exist when it loads)."""
     for label, columns in pg.node_schema.items():
-        rows = pg.nodes_of(label)
-        if rows:
-            out.append(_node_copy(folder, label, columns, rows))
+        nodes = pg.nodes_of(label)
+        if nodes:
+            yield CopyGroup(label, None, columns, nodes)
     for type_, columns in pg.rel_schema.items():
         by_pair: dict[tuple[str, str], list[RelRow]] = defaultdict(list)
         for r in pg.rels_of(type_):
             by_pair[(r.start_label, r.end_label)].append(r)
         for pair in pg.endpoints[type_]:
             if by_pair.get(pair):
-                out.append(_rel_copy(folder, type_, pair, columns, by_pair[pair]))
-    return out
+                yield CopyGroup(type_, pair, columns, by_pair[pair])
 
 
-def load_database(pg: PropertyGraph, db_path: Path) -> None:
-    """Create a new database at `db_path` and bulk-load every row into it."""
-    try:
-        db = lb.Database(str(db_path))
+def _copy(group: CopyGroup, source: str) -> str:
+    """`COPY table FROM source`, naming the label pair of a relationship group."""
+    statement = f"COPY {_q(group.table)} FROM {source}"
+    return statement if group.pair is None else f"{statement} (from='{group.pair[0]}', to='{group.pair[1]}')"
+
+
+def _staged_copy(folder: Path, group: CopyGroup) -> str:
+    """Write one group's staging CSV into `folder` and return the COPY that loads it."""
+    if group.pair is None:
+        load = _stage(folder / f"nodes_{group.table}.csv", group.columns, _cells(group.rows, group.columns))
+        return _copy(group, f"({load})")
+    ends: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
+    rows: list[RelRow] = group.rows  # type: ignore[assignment]
+    cells = [[r.start, r.end, *row] for r, row in zip(rows, _cells(rows, group.columns), strict=True)]
+    load = _stage(folder / f"rels_{group.table}_{group.pair[0]}_{group.pair[1]}.csv", ends + group.columns, cells)
+    return _copy(group, f"({load})")
+
+
+def copy_statements(pg: PropertyGraph, folder: Path) -> list[str]:
+    """Write the staging CSVs into `folder` and return the COPY statements that load them, nodes first."""
+    return [_staged_copy(folder, group) for group in copy_groups(pg)]
+
+
+ARROW_PARAM = "rows"
+"""The query parameter an Arrow-sourced COPY reads its table from."""
+
+
+def arrow_copies(pg: PropertyGraph) -> Iterator[tuple[str, dict[str, object]]]:
+    """(COPY statement, parameters) per group with the rows as an Arrow table, built one group at a time."""
+    from kg.stores import ladybug_arrow  # pyarrow is imported only by a load that uses it
+
+    for group in copy_groups(pg):
+        if group.pair is None:
+            table = ladybug_arrow.node_table(group.columns, group.rows)  # type: ignore[arg-type]
+        else:
+            table = ladybug_arrow.rel_table(group.columns, group.rows)  # type: ignore[arg-type]
+        yield _copy(group, f"${ARROW_PARAM}"), {ARROW_PARAM: table}
+
+
+def arrow_available() -> bool:
+    """Whether pyarrow is installed (the Arrow load path; else the staging-CSV one)."""
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _each(db: lb.Database, statements: Iterable[tuple[str, dict[str, object]]]) -> None:
+    """Run each statement on a connection of its own: a connection keeps every statement it prepared
+    (for an Arrow COPY, the scanned table with it) until it closes, ~20 MB per COPY at 10 MB of text."""
+    for statement, parameters in statements:
+        with lb.Connection(db) as conn:
+            conn.execute(statement, parameters)
+
+
+def _run_copies(db: lb.Database, pg: PropertyGraph, arrow: bool) -> None:
+    """Every COPY of `pg`, from Arrow tables or from staging CSVs in a temporary folder."""
+    if arrow:
+        _each(db, arrow_copies(pg))
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-ladybug-") as tmp:
+        _each(db, ((statement, {}) for statement in copy_statements(pg, Path(tmp))))
+
+
+def load_database(pg: PropertyGraph, db_path: Path, arrow: bool | None = None) -> None:
+    """Create a new database at `db_path` and bulk-load every row into it (from Arrow tables when
+    `arrow`, by default whenever pyarrow is installed; else from staging CSVs)."""
+    try:  # one checkpoint at the end, not one per COPY
+        db = lb.Database(str(db_path), auto_checkpoint=False)
     except RuntimeError as exc:  # e.g. a `ulimit -v` below the engine's address-space reservation
         raise StoreError(f"cannot create LadybugDB store {db_path}: {_one_line(exc)}") from exc
-    conn = lb.Connection(db)
     try:
-        with tempfile.TemporaryDirectory(prefix="kg-ladybug-") as tmp:
-            for statement in schema_statements(pg) + copy_statements(pg, Path(tmp)):
-                conn.execute(statement)
+        _each(db, ((statement, {}) for statement in schema_statements(pg)))
+        _run_copies(db, pg, arrow_available() if arrow is None else arrow)
+        _each(db, [("CHECKPOINT", {})])
     except RuntimeError as exc:
         raise StoreError(f"LadybugDB load failed: {_one_line(exc)}") from exc
     finally:
-        conn.close()
         db.close()
 
 

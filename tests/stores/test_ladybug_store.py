@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -10,13 +11,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, QueryError, StoreError
 from kg.ids import entity_id, relation_id
 from kg.model import Entity, EntityType, Evidence, KnowledgeGraph, Predicate, Relation
 from kg.outputs import OUTPUTS, get_writer
 from kg.pgraph import ARTICLE, MENTIONS, NODE_LABELS, to_property_graph
 from kg.settings import Settings
-from kg.stores.ladybug_store import copy_statements, run_query, schema_statements, store_path, write_store
+from kg.stores.ladybug_store import (
+    ARROW_PARAM,
+    arrow_available,
+    arrow_copies,
+    copy_statements,
+    load_database,
+    run_query,
+    schema_statements,
+    store_path,
+    write_store,
+)
 from tests.conftest import make_graph
 
 
@@ -159,3 +170,112 @@ def test_only_columns_that_carry_an_escape_are_decoded_by_the_load(tmp_path: Pat
     write_store(hostile, Settings(out=tmp_path / "out", progress=False))
     _, rows = run_query(tmp_path / "out", "MATCH (u:UnionBody) RETURN u.name, u.aliases")
     assert rows == [[body.name, [*body.aliases, "甲\r乙"]]]
+
+
+HOSTILE = ("a\rb", "c\nd", "e\r\nf", '"q"', "'", "back\\slash", "x\x1fy", "\x1e3", "\x1e", "", "nul\x00x", "中文")
+"""Text the staging CSVs must escape or quote, the escape spellings themselves, and an empty string."""
+
+
+def _hostile_graph() -> KnowledgeGraph:
+    """Hostile names, aliases, attributes and quotes; empty lists; absent (None) properties."""
+    t = EntityType
+    r1 = Entity(entity_id(t.REGION, "甲省"), t.REGION, "甲\r\n省\"'\\", HOSTILE,
+                (("level", "province"), ("code", "\x1e0\x1f")), ("d.txt#0", "odd-key"))
+    r2 = Entity(entity_id(t.REGION, "乙"), t.REGION, "乙")
+    body = Entity(entity_id(t.UNION_BODY, "丙工会"), t.UNION_BODY, "丙工会\x00", ("",), (), ("d.txt#0",))
+    person = Entity(entity_id(t.PERSON, "丁"), t.PERSON, "\x1e3", ("\x1f",))
+    quotes = tuple(Evidence("d.txt", 0, i, i + 1, q, "r") for i, q in enumerate(HOSTILE))
+    rels = [Relation(relation_id(body.id, Predicate.LOCATED_IN, r1.id), body.id, Predicate.LOCATED_IN, r1.id,
+                     quotes, 0.25),
+            Relation(relation_id(r1.id, Predicate.LOCATED_IN, r2.id), r1.id, Predicate.LOCATED_IN, r2.id, (), 1.0),
+            Relation(relation_id(person.id, Predicate.HAS_ROLE, body.id), person.id, Predicate.HAS_ROLE, body.id,
+                     (Evidence("d.txt", 1, 0, 0, "", "r"),), 0.5, (("role", "主席\r"),))]
+    return KnowledgeGraph(tuple(sorted([r1, r2, body, person], key=lambda e: e.id)),
+                          tuple(sorted(rels, key=lambda r: r.id)))
+
+
+def _load(graph: KnowledgeGraph, out: Path, arrow: bool) -> Path:
+    store_path(out).parent.mkdir(parents=True)
+    load_database(to_property_graph(graph), store_path(out), arrow=arrow)
+    return out
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "staging-csv"])
+def test_each_load_path_stores_hostile_text_empty_lists_and_none_exactly(tmp_path: Path, arrow: bool) -> None:
+    graph = _hostile_graph()
+    out = _load(graph, tmp_path, arrow)
+    _, regions = run_query(out, "MATCH (r:Region) RETURN r.id, r.name, r.aliases, r.level, r.code, r.articles "
+                                "ORDER BY r.id")
+    assert regions == [[e.id, e.name, list(e.aliases), e.attr("level") or None, e.attr("code") or None,
+                        list(e.articles)] for e in graph.entities if e.type is EntityType.REGION]
+    _, others = run_query(out, "MATCH (n) WHERE NOT label(n) IN ['Region', 'Article'] RETURN n.id, n.name, n.aliases "
+                               "ORDER BY n.id")
+    assert others == [[e.id, e.name, list(e.aliases)] for e in graph.entities if e.type is not EntityType.REGION]
+    _, rels = run_query(out, "MATCH ()-[r]->() WHERE label(r) <> 'MENTIONS' "
+                             "RETURN r.id, r.quotes, r.sources, r.evidence_count, r.confidence ORDER BY r.id")
+    assert rels == [[r.id, [ev.quote for ev in r.evidence], [f"{ev.doc}#{ev.article}" for ev in r.evidence],
+                     len(r.evidence), r.confidence] for r in graph.relations]
+    _, roles = run_query(out, "MATCH ()-[r:HAS_ROLE]->() RETURN r.role")
+    assert roles == [["主席\r"]]
+    _, articles = run_query(out, f"MATCH (a:{ARTICLE}) RETURN a.name, a.doc, a.position, a.kind, a.byline "
+                                 "ORDER BY a.name")
+    assert articles == [["d.txt#0", "d.txt", 0, None, None], ["odd-key", None, None, None, None]]
+
+
+def test_arrow_and_staging_csv_loads_hold_the_same_content(tmp_path: Path) -> None:
+    for name, graph in (("fixture", make_graph()), ("hostile", _hostile_graph())):
+        arrow = _load(graph, tmp_path / name / "arrow", arrow=True)
+        staged = _load(graph, tmp_path / name / "csv", arrow=False)
+        assert _dump(arrow) == _dump(staged), name
+
+
+def test_builds_take_the_arrow_path_which_mirrors_the_staging_copies(tmp_path: Path) -> None:
+    assert arrow_available()  # pyarrow is a dependency: a build without it falls back to the slower CSV path
+    graph = make_graph()
+    pg = to_property_graph(graph)
+    copies = list(arrow_copies(pg))
+    staged = copy_statements(pg, tmp_path)
+    def target(statement: str) -> tuple[str, list[str]]:
+        return statement.split(" FROM ")[0], re.findall(r"\(from='\w+', to='\w+'\)$", statement)
+
+    assert [target(s) for s, _ in copies] == [target(s) for s in staged]
+    assert all(s.split(" FROM ")[1].startswith(f"${ARROW_PARAM}") for s, _ in copies)
+    assert sum(p[ARROW_PARAM].num_rows for _, p in copies) == len(pg.nodes) + len(pg.rels)
+    texts = [e.name for e in graph.entities] + [ev.quote for r in graph.relations for ev in r.evidence]
+    assert not [t for t in texts for s, _ in copies if t in s]
+
+
+def test_store_folder_holds_only_the_checkpointed_database(tmp_path: Path) -> None:
+    write_store(_hostile_graph(), Settings(out=tmp_path, progress=False))
+    assert sorted(p.name for p in (tmp_path / "ladybug").iterdir()) == ["graph.lbug"]
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "staging-csv"])
+def test_a_failing_copy_is_a_one_line_store_error(tmp_path: Path, arrow: bool) -> None:
+    pg = to_property_graph(make_graph())
+    twice = replace(pg, nodes=pg.nodes + pg.nodes[:1], _by_label={})  # a duplicated primary key
+    (tmp_path / "ladybug").mkdir()
+    with pytest.raises(StoreError, match="LadybugDB load failed") as err:
+        load_database(twice, store_path(tmp_path), arrow=arrow)
+    assert "\n" not in str(err.value)
+
+
+def test_an_empty_graph_loads_an_empty_store_with_every_table(tmp_path: Path) -> None:
+    write_store(KnowledgeGraph((), ()), Settings(out=tmp_path, progress=False))
+    for label in NODE_LABELS:
+        assert run_query(tmp_path, f"MATCH (n:{label}) RETURN count(n)")[1] == [[0]], label
+
+
+@settings(max_examples=5, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(st.characters(codec="utf-8"), max_size=20), min_size=1, max_size=6))
+def test_any_text_loads_the_same_by_arrow_and_by_staging_csv(tmp_path: Path, texts: list[str]) -> None:
+    t = EntityType
+    ents = [Entity(entity_id(t.ORGANIZATION, f"{i}{s}"), t.ORGANIZATION, s or "-", tuple(texts[:i]))
+            for i, s in enumerate(texts)]
+    graph = KnowledgeGraph(tuple(sorted(ents, key=lambda e: e.id)), ())
+    run = tmp_path / f"h{abs(hash(tuple(texts)))}"
+    arrow, staged = _load(graph, run / "arrow", arrow=True), _load(graph, run / "csv", arrow=False)
+    assert _dump(arrow) == _dump(staged)
+    _, rows = run_query(arrow, "MATCH (o:Organization) RETURN o.name, o.aliases")
+    assert sorted(map(repr, rows)) == sorted(repr([e.name, list(e.aliases)]) for e in ents)
