@@ -50,7 +50,6 @@ class Compactor:
         self.names = {ns: name for name, ns in table}
         alternatives = "|".join(re.escape(ns) for _, ns in table)
         self._turtle = re.compile(rf"<({alternatives})([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)>")
-        self._any = re.compile(rf"({alternatives})(.+)")
         self.turtle = lru_cache(maxsize=4096)(self._turtle_term)
 
     def _turtle_term(self, term: str) -> str:
@@ -61,13 +60,15 @@ class Compactor:
         return f"{self.names[m.group(1)]}:{m.group(2)}" if m else term
 
     def json_iri(self, value: str) -> str:
-        # every namespace ends in / or #: the one up to the last of those, if known, is the longest match
-        cut = max(value.rfind("/"), value.rfind("#")) + 1
-        name = self.names.get(value[:cut])
-        if name is not None and cut < len(value):
-            return f"{name}:{value[cut:]}"
-        m = self._any.fullmatch(value)
-        return f"{self.names[m.group(1)]}:{m.group(2)}" if m else value
+        """The IRI as prefix:rest with the longest namespace that leaves a rest, else as it is. Every
+        namespace ends in / or #, so the candidates are the IRI cut after each of those, longest first."""
+        cut = len(value)
+        while cut > 0:
+            cut = max(value.rfind("/", 0, cut), value.rfind("#", 0, cut))
+            name = self.names.get(value[:cut + 1]) if cut >= 0 else None
+            if name is not None and cut + 1 < len(value):
+                return f"{name}:{value[cut + 1:]}"
+        return value
 
 
 def prefix_lines(base_iri: str) -> list[str]:
@@ -112,7 +113,7 @@ def jsonld_context(base_iri: str) -> dict[str, object]:
 def _jsonld_terms(c: Compactor) -> tuple[Callable[[str], str], Callable[[str], str]]:
     """JSON text of a compacted IRI term, and of any object term (`{"@id": …}` or a value object),
     cached: predicates, classes and articles repeat on every line."""
-    @lru_cache(maxsize=1 << 12)
+    @lru_cache(maxsize=1 << 16)
     def iri_json(term: str) -> str:
         compact = c.json_iri(term[1:-1])
         # an IRI term holds no control character, and rarely a quote or backslash (JSON's other escapes)

@@ -100,3 +100,18 @@ def test_byte_identical_across_processes(tmp_path: Path) -> None:
 def test_rewrite_leaves_no_temporary_files(written: Settings, small_graph: KnowledgeGraph) -> None:
     write_rdf(small_graph, written)
     assert sorted(p.name for p in (written.out / "rdf").iterdir()) == sorted(f.value for f in RdfFile)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("https://w3id.org/ukg/entity/ub-1", "entity:ub-1"),
+    ("https://w3id.org/ukg/document/pages/p1.txt#char=3,9", "document:pages/p1.txt#char=3,9"),
+    ("https://w3id.org/ukg/ontology#runs", "ukg:runs"),
+    ("https://w3id.org/ukg/entity/", "https://w3id.org/ukg/entity/"),  # a namespace alone has no rest
+    ("https://w3id.org/ukg/entity//x", "entity:/x"),
+    ("http://example.org/other#x", "http://example.org/other#x"),
+    ("urn:x", "urn:x"),
+])
+def test_json_iri_takes_the_longest_namespace_that_leaves_a_rest(value: str, expected: str) -> None:
+    from kg.rdf.exports import Compactor
+
+    assert Compactor("https://w3id.org/ukg/").json_iri(value) == expected
