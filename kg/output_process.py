@@ -1,20 +1,16 @@
-"""The second process of a build: runs some output writers and reports back.
+"""The second process of a build: runs some output writers on a pickled graph and reports back.
 
-    python -m kg.output_process RESULT
+    python -m kg.output_process JOB RESULT
 
-The parent writes pickled messages to the child's stdin: first (settings, writer names, parent pid);
-then either ("graph", graph), or ("doc", index, DocResult) for each document as extraction delivers
-it followed by ("resolve",), in which case the child resolves the graph itself (the same pure function
-as the parent, while the parent does) instead of waiting for a pickled graph.
-RESULT receives the pickled outcome: the paths and seconds of each writer and every warning logged,
-or the error raised. The parent (`OutputProcess`) logs the warnings again and raises the error, so a
-build behaves as if it had run every writer itself. A child whose stdin closes early exits unheard.
+JOB holds the pickled (graph, settings, writer names, parent pid); RESULT receives the pickled
+outcome: the paths and seconds of each writer and every warning logged, or the error raised.
+The parent (`OutputProcess`) logs the warnings again and raises the error, so a build behaves as
+if it had run every writer itself.
 """
 
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import logging
 import os
 import pickle
@@ -24,7 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
 
 from kg import gcpause
 from kg.errors import KGError, OutputError
@@ -33,53 +28,15 @@ from kg.outputs import Outcome, run_concurrently
 from kg.settings import Settings
 
 
-def _widen(pipe: IO[bytes] | None, size: int = 1 << 20) -> None:
-    """Ask Linux for a larger pipe buffer, so the build does not wait while the child is still starting."""
-    try:
-        fcntl.fcntl(pipe.fileno(), 1031, size)  # type: ignore[union-attr]  # F_SETPIPE_SZ
-    except (OSError, AttributeError, ValueError):
-        pass
-
-
 class OutputProcess:
-    """Context manager: starts the child on entry; `send_graph` or `feed`… then `resolve` hands it the
-    graph; `result()` waits for it, relogs, raises or returns."""
+    """Context manager: starts the child on entry; `result()` waits for it, relogs, raises or returns."""
 
-    def __init__(self, settings: Settings, names: tuple[str, ...]) -> None:
+    def __init__(self, graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="kg-outputs-"))
-        self.result_path = self.folder / "result.pickle"
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.output_process", str(self.result_path)],
-                                     stdin=subprocess.PIPE)
-        _widen(self.proc.stdin)
-        self._send((settings, names, os.getpid()))
-
-    def _send(self, message: object) -> None:
-        assert self.proc.stdin is not None
-        try:
-            pickle.dump(message, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except (BrokenPipeError, OSError) as exc:
-            raise OutputError(f"the output process died (exit code {self.proc.poll()})") from exc
-
-    def _close(self) -> None:
-        if self.proc.stdin is not None and not self.proc.stdin.closed:
-            try:
-                self.proc.stdin.close()
-            except OSError:  # the child is gone: result() reports it
-                pass
-
-    def send_graph(self, graph: KnowledgeGraph) -> None:
-        """Give the child the graph to write."""
-        self._send(("graph", graph))
-        self._close()
-
-    def feed(self, index: int, result: Any) -> None:
-        """Give the child one document's extraction result (any order; `index` is its place)."""
-        self._send(("doc", index, result))
-
-    def resolve(self) -> None:
-        """Every document is fed: the child resolves the graph and writes."""
-        self._send(("resolve",))
-        self._close()
+        job, self.result_path = self.folder / "job.pickle", self.folder / "result.pickle"
+        with job.open("wb") as fh:
+            pickle.dump((graph, settings, names, os.getpid()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg.output_process", str(job), str(self.result_path)])
 
     def __enter__(self) -> OutputProcess:
         return self
@@ -87,7 +44,6 @@ class OutputProcess:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.proc.poll() is None and kind is not None:
             self.proc.kill()  # the build failed here: the child's outputs are not wanted
-        self._close()
         self.proc.wait()
         for path in self.folder.iterdir():
             path.unlink()
@@ -135,47 +91,22 @@ def _portable(exc: BaseException) -> BaseException:
         return KGError(f"{type(exc).__name__}: {exc}")
 
 
-def _receive(stream: IO[bytes]) -> KnowledgeGraph:
-    """The graph the parent sends, or resolves from the documents it feeds (exits if it stops early)."""
-    docs: dict[int, Any] = {}
-    try:
-        while True:
-            message = pickle.load(stream)
-            if message[0] == "doc":
-                docs[message[1]] = message[2]
-            elif message[0] == "graph":
-                return message[1]
-            else:
-                break
-    except EOFError:
-        sys.exit(1)  # the parent stopped (its build failed): nothing to write
-    from kg.pipeline import gather
-    from kg.resolve import resolve
-
-    articles, extractions = gather(docs)
-    return resolve(extractions, articles)
-
-
-def main(result: Path) -> None:
-    stream = sys.stdin.buffer
-    try:
-        settings, names, parent = pickle.load(stream)
-    except EOFError:
-        sys.exit(1)
+def main(job: Path, result: Path) -> None:
+    with job.open("rb") as fh:
+        graph, settings, names, parent = pickle.load(fh)
     _die_with_parent(parent)
     logger = logging.getLogger("kg")
     handler = _Captured()
     logger.addHandler(handler)
     logger.propagate = False  # the parent prints them, once
-    with gcpause.paused():
-        try:
-            graph = _receive(stream)
+    try:
+        with gcpause.paused():
             outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)
-        except Exception as exc:  # noqa: BLE001 - every error goes back to the parent to be raised there
-            outcome = ("error", _portable(exc), handler.records)
+    except Exception as exc:  # noqa: BLE001 - every error goes back to the parent to be raised there
+        outcome = ("error", _portable(exc), handler.records)
     with result.open("wb") as fh:
         pickle.dump(outcome, fh)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

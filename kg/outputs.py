@@ -11,16 +11,11 @@ import importlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg.memo import release
 from kg.model import KnowledgeGraph
 from kg.settings import Settings
-
-if TYPE_CHECKING:
-    from kg.output_process import OutputProcess
 
 Writer = Callable[[KnowledgeGraph, Settings], list[Path]]
 
@@ -91,45 +86,22 @@ def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[
     return _outcome((name, future.result()) for name, future in futures.items())
 
 
-def split_outputs(names: Sequence[str], overlap: bool = True) -> tuple[tuple[str, ...], list[str]]:
-    """(the writers for the second process, the rest): none go there unless both parts have some."""
-    background = tuple(n for n in BACKGROUND if overlap and n in names)
-    foreground = [n for n in names if n not in background]
-    return (background, foreground) if background and foreground else ((), list(names))
-
-
-def output_process(settings: Settings, names: Sequence[str]) -> AbstractContextManager[OutputProcess | None]:
-    """The second process for the BACKGROUND writers among `names`, started now so it can be fed the
-    documents while they are extracted (`OutputProcess.feed`); None when nothing would overlap."""
-    from kg.output_process import OutputProcess
-
-    background, _ = split_outputs(names)
-    return OutputProcess(settings, background) if background else nullcontext()
-
-
 def run_outputs(
-    graph: KnowledgeGraph, settings: Settings, names: Sequence[str], overlap: bool = True,
-    child: OutputProcess | None = None,
+    graph: KnowledgeGraph, settings: Settings, names: Sequence[str], overlap: bool = True
 ) -> tuple[list[Path], dict[str, float]]:
     """Run the named writers; the paths written (in `names` order) and each writer's own seconds.
 
     With `overlap` (and something to overlap), the BACKGROUND writers run in one other process while
-    this one runs the rest: `child` if given (from `output_process`, fed every document: it resolves the
-    same graph itself), else one started here and sent the graph. The child's warnings are logged again
-    here, its errors raised here."""
+    this one runs the rest; the child's warnings are logged again here, its errors raised here."""
     from kg.output_process import OutputProcess
 
-    background, foreground = split_outputs(names, overlap)
+    background = tuple(n for n in BACKGROUND if overlap and n in names)
+    foreground = [n for n in names if n not in background]
     try:
-        if not background:
+        if not background or not foreground:
             results, timings = run_in_order(graph, settings, names)
         else:
-            with ExitStack() as stack:
-                if child is None:
-                    child = stack.enter_context(OutputProcess(settings, background))
-                    child.send_graph(graph)
-                else:
-                    child.resolve()
+            with OutputProcess(graph, settings, background) as child:
                 results, timings = run_in_order(graph, settings, foreground)
                 more, more_timings = child.result()
             results.update(more)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import count
@@ -25,8 +25,7 @@ from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
 from kg.lock import guarded_build
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
-from kg.output_process import OutputProcess
-from kg.outputs import OUTPUTS, output_process, run_outputs
+from kg.outputs import OUTPUTS, run_outputs
 from kg.parallel import ordered_map
 from kg.parallel import start as start_engine
 from kg.resolve import resolve
@@ -194,18 +193,8 @@ def warm(split: bool = False) -> None:
 NO_ARTICLES = "no articles (no running text: only headings, digits or punctuation)"
 
 
-Sink = Callable[[int, DocResult], None]
-"""Called with each document's index and result as it arrives (any order): the output process's feed."""
-
-
-def gather(results: dict[int, DocResult]) -> tuple[list[Article], list[Extraction]]:
-    """Every article and extraction of the documents, in document order (what resolve takes)."""
-    ordered = [results[i] for i in sorted(results)]
-    return [a for r in ordered for a in r.articles], [x for r in ordered for x in r.extractions]
-
-
 def extract_documents(
-    inputs: Sequence[Path], settings: Settings, summary: BuildSummary, sink: Sink | None = None
+    inputs: Sequence[Path], settings: Settings, summary: BuildSummary
 ) -> tuple[list[Article], list[Extraction]]:
     """Ingest and extract, streaming: documents are read one by one, worked on by the engine (or
     taken from the cache) and gathered back in document order; texts are dropped once worked on.
@@ -214,11 +203,11 @@ def extract_documents(
     `summary.warnings`. With --strict the first skipped file stops the build (after the remaining
     files are read, to count them); any other warning fails it at the end of the stage."""
     with summary.watch(settings.strict):
-        return _extract_documents(inputs, settings, summary, sink)
+        return _extract_documents(inputs, settings, summary)
 
 
 def _extract_documents(
-    inputs: Sequence[Path], settings: Settings, summary: BuildSummary, sink: Sink | None
+    inputs: Sequence[Path], settings: Settings, summary: BuildSummary
 ) -> tuple[list[Article], list[Extraction]]:
     cache = ExtractionCache(settings.out) if settings.cache else None
     if cache is not None:
@@ -248,8 +237,6 @@ def _extract_documents(
                 hit = cache.get(keys[index])
                 if isinstance(hit, DocResult):
                     results[index] = hit
-                    if sink is not None:
-                        sink(index, hit)
                     bar.update()
                     continue
             if split:
@@ -262,8 +249,6 @@ def _extract_documents(
 
     def on_result(index: int, timed: Timed) -> None:
         results[index] = timed.result
-        if sink is not None:
-            sink(index, timed.result)
         spent["segment"] += timed.segment
         spent["extract"] += timed.extract
         if cache is not None:
@@ -287,7 +272,9 @@ def _extract_documents(
     for i in sorted(results):
         if not results[i].articles:
             record_skip(summary.skipped, labels[i], NO_ARTICLES)
-    return gather(results)
+    ordered = [results[i] for i in sorted(results)]
+    articles = [a for r in ordered for a in r.articles]
+    return articles, [x for r in ordered for x in r.extractions]
 
 
 def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) -> KnowledgeGraph:
@@ -328,17 +315,8 @@ def _run(
     inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """The stages of `build`, once the inputs and OUT are checked and OUT is locked."""
-    chosen = list(outputs or OUTPUTS)
-    with output_process(settings, chosen) as child:
-        return _stages(inputs, settings, chosen, child)
-
-
-def _stages(
-    inputs: Sequence[Path], settings: Settings, chosen: list[str], child: OutputProcess | None
-) -> tuple[KnowledgeGraph, BuildSummary]:
-    """Extract (feeding `child`, the output process, each document), resolve, write."""
     summary = BuildSummary()
-    articles, extractions = extract_documents(inputs, settings, summary, None if child is None else child.feed)
+    articles, extractions = extract_documents(inputs, settings, summary)
     if not articles:
         raise InputError(f"no text found in {', '.join(str(p) for p in inputs)}")
     summary.articles = len(articles)
@@ -355,8 +333,9 @@ def _stages(
     lap("resolve")
     summary.entities.update(e.type.value for e in graph.entities)
     summary.relations.update(r.predicate.value for r in graph.relations)
+    chosen = list(outputs or OUTPUTS)
     with summary.watch(settings.strict):
-        written, seconds = run_outputs(graph, settings, chosen, child=child)
+        written, seconds = run_outputs(graph, settings, chosen)
     summary.written.extend(written)
     summary.timings.update(seconds)
     lap("outputs")

@@ -1,5 +1,4 @@
-"""The output runner: the second process (kg.output_process), sent the graph or fed the documents, gives the same
-files, and its warnings reach us."""
+"""The output runner: the second process (kg.output_process) gives the same files, and its warnings reach us."""
 
 from __future__ import annotations
 
@@ -9,13 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import read_documents
 from kg.model import EntityType, KnowledgeGraph
-from kg.outputs import BACKGROUND, OUTPUTS, output_process, run_concurrently, run_in_order, run_outputs, split_outputs
-from kg.pipeline import DocResult, gather, process_document
-from kg.resolve import resolve
+from kg.outputs import BACKGROUND, OUTPUTS, run_concurrently, run_in_order, run_outputs
 from kg.settings import Settings
-from tests.conftest import SEEDS
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -70,42 +65,3 @@ def test_threaded_writers_equal_serial_ones(small_graph: KnowledgeGraph, tmp_pat
     assert {n: [p.relative_to(tmp_path / "a") for p in ps] for n, ps in threaded.items()} == \
         {n: [p.relative_to(tmp_path / "b") for p in ps] for n, ps in serial.items()}
     assert _files(tmp_path / "a") == _files(tmp_path / "b") != {}
-
-
-def _doc_results(folder: Path) -> dict[int, DocResult]:
-    return {i: process_document(doc).result for i, doc in enumerate(read_documents([folder], []))}
-
-
-def test_a_fed_output_process_resolves_the_graph_itself(tmp_path: Path) -> None:
-    results = _doc_results(SEEDS)
-    articles, extractions = gather(results)
-    graph = resolve(extractions, articles)
-    names = ["graph", "rdf", "shacl"]
-    sent, _ = run_outputs(graph, Settings(out=tmp_path / "a", progress=False), names)
-    settings = Settings(out=tmp_path / "b", progress=False)
-    with output_process(settings, names) as child:
-        assert child is not None
-        for index in sorted(results, reverse=True):  # any order: the child puts them back in document order
-            child.feed(index, results[index])
-        fed, _ = run_outputs(graph, settings, names, child=child)
-    assert [p.relative_to(tmp_path / "a") for p in sent] == [p.relative_to(tmp_path / "b") for p in fed]
-    assert _files(tmp_path / "a") == _files(tmp_path / "b") != {}
-    assert (tmp_path / "b" / "rdf" / "graph.nq").stat().st_size > 10_000
-
-
-def test_an_output_process_left_unfed_writes_nothing(tmp_path: Path) -> None:
-    settings = Settings(out=tmp_path, progress=False)
-    with pytest.raises(RuntimeError, match="extraction failed"):
-        with output_process(settings, ["graph", "rdf"]) as child:
-            assert child is not None
-            child.feed(0, _doc_results(SEEDS)[0])
-            raise RuntimeError("extraction failed")
-    assert child.proc.returncode is not None
-    assert not (tmp_path / "rdf").exists()
-
-
-def test_only_overlapping_outputs_start_a_process(tmp_path: Path) -> None:
-    settings = Settings(out=tmp_path, progress=False)
-    with output_process(settings, ["rdf", "shacl"]) as child:
-        assert child is None
-    assert split_outputs(["graph", "rdf", "html"]) == (("rdf",), ["graph", "html"])
