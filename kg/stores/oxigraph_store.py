@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from kg.errors import InputError, QueryError, StoreError
 from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
-from kg.rdf.convert import nquads_bytes, to_rdf
+from kg.rdf.convert import to_rdf
 from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH, PREFIXES
 from kg.settings import Settings
 
@@ -37,11 +37,14 @@ def store_path(out: Path) -> Path:
     return out / STORE_DIR
 
 
-def load_store(path: Path, nquads: bytes) -> float:
-    """Create an Oxigraph store at `path` from N-Quads plus the ontology graph; returns load seconds."""
+def load_store(path: Path, *nquads: bytes) -> float:
+    """Create an Oxigraph store at `path` from parts of N-Quads plus the ontology graph; returns load
+    seconds. The parts are kg's own serialisation, so the loader skips re-validating IRIs (lenient)."""
     store = ox.Store(str(path))
     start = time.perf_counter()
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    for part in nquads:
+        if part:
+            store.bulk_load(part, format=ox.RdfFormat.N_QUADS, lenient=True)
     store.bulk_load(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
     seconds = time.perf_counter() - start
@@ -55,7 +58,7 @@ def write_store(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     data = to_rdf(graph, settings.base_iri)
     target = store_path(settings.out)
     with atomic_dir(target) as tmp:
-        seconds = load_store(tmp, nquads_bytes(data))
+        seconds = load_store(tmp, *data.encoded())  # default then named graphs: no joined copy
     log.info("oxigraph: %d quads bulk-loaded in %.3fs", data.quad_count(), seconds)
     return [target]
 
