@@ -2,10 +2,12 @@
 
     python -m bench.run --size 10MB --workers 1 --workers 2
 
-Generates (or reuses) the corpus of bench.generate, times one `jieba.lcut` pass over all its text
-(dictionary loaded before timing), then for each worker count a fresh-process `kg build` of every
-registered output (no cache) with its stage timings and peak RSS, and the planted-fact recall via
-kg.evaluate. Writes bench/results/<size>.json and prints a table of ratios to the baseline.
+Generates (or reuses) the corpus of bench.generate; then for each worker count, `--repeat` times, one
+`jieba.lcut` pass over all its text (dictionary loaded before timing) immediately followed by a
+fresh-process `kg build` of every registered output (no cache) with its stage timings and peak RSS,
+and the planted-fact recall via kg.evaluate. Each build's ratios are to the jieba pass just before
+it, so slow drifts of a shared machine's speed cancel; the table gives every pair and, per worker
+count, the median ratio. Writes bench/results/<size>.json.
 """
 
 from __future__ import annotations
@@ -83,21 +85,35 @@ def recall(out: Path, truth: Path) -> dict[str, float]:
         f"{k}_precision": round(v["precision"], 4) for k, v in report.items()}
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def medians(runs: list[dict]) -> dict[int, float]:
+    """The median end-to-end ratio to its own jieba pass, per worker count."""
+    by_workers: dict[int, list[float]] = {}
+    for run in runs:
+        by_workers.setdefault(run["workers"], []).append(run["end_to_end"] / run["jieba_seconds"])
+    return {n: round(median(ratios), 3) for n, ratios in by_workers.items()}
+
+
 def table(result: dict) -> list[str]:
-    base = result["jieba_seconds"]
     lines = [f"corpus {result['size']} ({result['corpus']['bytes'] / 1e6:.1f} MB, {result['corpus']['pages']} pages, "
-             f"{result['corpus']['articles']} articles); jieba.lcut baseline {base:.2f}s; "
-             f"load average at start {result['machine']['loadavg'][0]:.2f} on {result['machine']['cores']} cores",
-             f"{'workers':>7} {'e2e s':>8} {'e2e/jieba':>9} {'ing+ext s':>9} {'ing+ext/jieba':>13} "
+             f"{result['corpus']['articles']} articles); load average at start {result['machine']['loadavg'][0]:.2f} "
+             f"on {result['machine']['cores']} cores",
+             f"{'workers':>7} {'jieba s':>8} {'e2e s':>8} {'e2e/jieba':>9} {'ing+ext s':>9} {'ing+ext/jieba':>13} "
              f"{'extract/jieba':>13} {'peak MB':>8} {'recall ent/rel':>15}"]
     for run in result["runs"]:
-        t = run["timings"]
-        lines.append(f"{run['workers']:>7} {run['end_to_end']:>8.2f} {run['end_to_end'] / base:>9.2f} "
+        t, base = run["timings"], run["jieba_seconds"]
+        lines.append(f"{run['workers']:>7} {base:>8.2f} {run['end_to_end']:>8.2f} {run['end_to_end'] / base:>9.2f} "
                      f"{t['ingest+extract']:>9.2f} {t['ingest+extract'] / base:>13.2f} "
                      f"{t['extract'] / base:>13.2f} "
                      f"{run.get('peak_rss_tree_mb') or max(run['peak_rss_mb'], run['peak_rss_workers_mb']):>8.0f} "
                      f"{run['recall']['core_entities']:>7.3f}/{run['recall']['core_relations']:.3f}")
         lines.append("        stages: " + "  ".join(f"{k} {v:.2f}" for k, v in t.items()))
+    lines += [f"median e2e/jieba with {n} worker(s): {ratio:.2f}" for n, ratio in result["median_ratio"].items()]
     return lines
 
 
@@ -106,18 +122,21 @@ def table(result: dict) -> list[str]:
 @click.option("--workers", "workers", multiple=True, type=int, help="Worker counts to run (repeatable) [default: 1].")
 @click.option("--skip", multiple=True, type=click.Choice(list(OUTPUTS)),
               help="Leave out this output (repeatable; recorded in the results).")
+@click.option("--repeat", default=1, show_default=True, type=click.IntRange(min=1),
+              help="(jieba pass, build) pairs per worker count.")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--work", type=click.Path(path_type=Path), default=Path("/tmp/kg-bench"), show_default=True,
               help="Where corpora and build outputs go.")
 @click.option("--results", type=click.Path(path_type=Path), default=RESULTS, show_default=True)
-def main(size: str, workers: tuple[int, ...], skip: tuple[str, ...], seed: int, work: Path, results: Path) -> None:
-    """Time kg build (end to end and per stage) against one jieba pass; write results/<size>.json.
+def main(size: str, workers: tuple[int, ...], skip: tuple[str, ...], repeat: int, seed: int, work: Path,
+         results: Path) -> None:
+    """Time kg build (end to end and per stage) against a jieba pass just before it; write results/<size>.json.
 
     extract/jieba is the extract stage alone (seconds summed over workers); ing+ext is wall time.
 
     \b
     Example:
-      python -m bench.run --size 10MB --workers 1 --workers 2
+      python -m bench.run --size 10MB --workers 1 --workers 2 --repeat 3
       python -m bench.run --size 100MB --workers 2 --skip shacl
     """
     folder = corpus(size, seed, work)
@@ -126,14 +145,19 @@ def main(size: str, workers: tuple[int, ...], skip: tuple[str, ...], seed: int, 
               "articles": sum(1 for _ in (folder / "truth.jsonl").open(encoding="utf-8")),
               "bytes": sum(p.stat().st_size for p in (folder / "pages").glob("*.txt"))}
     result: dict[str, object] = {"size": size, "seed": seed, "machine": machine(), "corpus": counts,
-                                 "outputs": outputs, "skipped_outputs": list(skip),
-                                 "jieba_seconds": jieba_baseline(folder / "pages"), "runs": []}
+                                 "outputs": outputs, "skipped_outputs": list(skip), "repeat": repeat}
+    runs: list[dict] = []
     for n in workers or (1,):
-        out = work / f"out-{size}-w{n}"
-        run = run_build(folder / "pages", out, n, outputs)
-        run["workers"] = n
-        run["recall"] = recall(out, folder / "truth.jsonl")
-        result["runs"].append(run)  # type: ignore[union-attr]
+        for _ in range(repeat):
+            base = jieba_baseline(folder / "pages")
+            out = work / f"out-{size}-w{n}"
+            run = run_build(folder / "pages", out, n, outputs)
+            run["workers"], run["jieba_seconds"] = n, base
+            run["recall"] = recall(out, folder / "truth.jsonl")
+            runs.append(run)
+    result["runs"] = runs
+    result["jieba_seconds"] = median([run["jieba_seconds"] for run in runs])
+    result["median_ratio"] = medians(runs)
     result["machine"]["loadavg_end"] = list(os.getloadavg())  # type: ignore[index]
     results.mkdir(parents=True, exist_ok=True)
     (results / f"{size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
