@@ -19,7 +19,9 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kg.rdf.vocab import PREFIXES
+
+XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,21 +58,23 @@ def _validate(triples: Triples, store: StoreSource, shapes: Shapes | None) -> Va
     return Validation(tuple(run_checks(project_shapes() if shapes is None else shapes, triples, store)))
 
 
+def _by_subject(statements: Iterable[ox.Triple | ox.Quad]) -> Triples:
+    """Oxigraph triples or quads as subject → (predicate, object) terms in canonical N-Triples form."""
+    triples: defaultdict[str, dict[tuple[str, str], None]] = defaultdict(dict)
+    for t in statements:
+        triples[str(t.subject)][(str(t.predicate), str(t.object))] = None
+    return triples
+
+
 def store_triples(store: ox.Store) -> Triples:
     """The default graph of a store as subject → (predicate, object) terms."""
-    triples: defaultdict[str, dict[tuple[str, str], None]] = defaultdict(dict)
-    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        triples[str(q.subject)][(str(q.predicate), str(q.object))] = None
-    return triples
+    return _by_subject(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
 def ntriples_triples(ntriples: bytes | None = None, path: Path | None = None) -> Triples:
     """N-Triples (bytes or a file) parsed strictly as subject → (predicate, object) terms in canonical
     N-Triples form (SyntaxError on bad input)."""
-    triples: defaultdict[str, dict[tuple[str, str], None]] = defaultdict(dict)
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, path=path):
-        triples[str(t.subject)][(str(t.predicate), str(t.object))] = None
-    return triples
+    return _by_subject(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, path=path))
 
 
 def _store_of(ntriples: bytes | None = None, path: Path | None = None) -> ox.Store:

@@ -12,16 +12,13 @@ from operator import attrgetter, itemgetter
 import pyarrow as pa
 
 from kg.pgraph import Columns, NodeRow, PropType, RelRow
+from kg.stores.ladybug_store import REL_ENDS
 
 _TYPES: dict[PropType, pa.DataType] = {
     PropType.STRING: pa.string(), PropType.INT: pa.int64(), PropType.FLOAT: pa.float64(),
     PropType.STRING_LIST: pa.list_(pa.string()),
 }
 """The Arrow type of each column type (the engine casts nothing: these are the table's own types)."""
-
-ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
-"""The leading key columns of a relationship table: start and end node ids."""
-
 
 def _normal(value: object, type_: PropType) -> object:
     """A value as the CSV path stores it: text by str(), numbers by int()/float(), a missing list as []."""
@@ -62,4 +59,4 @@ def rel_table(columns: Columns, rows: Sequence[RelRow]) -> pa.Table:
     """The Arrow table `COPY type FROM` reads: start id, end id, then the properties in schema order."""
     ends = [column(list(map(attrgetter(k), rows)), PropType.STRING) for k in ("start", "end")]
     props = [column(values, t) for values, (_, t) in zip(_columns_of(rows, len(columns)), columns, strict=True)]
-    return pa.Table.from_arrays(ends + props, names=[k for k, _ in ENDS + columns])
+    return pa.Table.from_arrays(ends + props, names=[k for k, _ in REL_ENDS + columns])

@@ -159,6 +159,10 @@ def _stage(path: Path, columns: Columns, rows: list[list[str]]) -> str:
     return _load_clause(path, columns, escaped)
 
 
+REL_ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
+"""The leading key columns of a relationship COPY source: start and end node ids."""
+
+
 class CopyGroup(NamedTuple):
     """The rows one COPY loads: a node label's (pair None) or a relationship type's between one label pair."""
 
@@ -194,10 +198,9 @@ def _staged_copy(folder: Path, group: CopyGroup) -> str:
     if group.pair is None:
         load = _stage(folder / f"nodes_{group.table}.csv", group.columns, _cells(group.rows, group.columns))
         return _copy(group, f"({load})")
-    ends: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
     rows: list[RelRow] = group.rows  # type: ignore[assignment]
     cells = [[r.start, r.end, *row] for r, row in zip(rows, _cells(rows, group.columns), strict=True)]
-    load = _stage(folder / f"rels_{group.table}_{group.pair[0]}_{group.pair[1]}.csv", ends + group.columns, cells)
+    load = _stage(folder / f"rels_{group.table}_{group.pair[0]}_{group.pair[1]}.csv", REL_ENDS + group.columns, cells)
     return _copy(group, f"({load})")
 
 
