@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 
 from bench.generate import generate, parse_size
+from bench.memory import TreeSampler
 from kg.evaluate import evaluate
 from kg.outputs import OUTPUTS
 
@@ -69,13 +70,18 @@ def jieba_baseline(pages: Path) -> float:
 def run_build(pages: Path, out: Path, workers: int, outputs: list[str]) -> dict[str, object]:
     """One `kg build` in a fresh process (bench.child): wall time, stage timings, peak RSS."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "bench.child", str(pages), str(out), str(workers), *outputs],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.Popen([sys.executable, "-m", "bench.child", str(pages), str(out), str(workers), *outputs],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - start
+    peak = sampler.stop()
     if proc.returncode != 0:
-        raise click.ClickException(f"kg build failed: {proc.stderr.strip().splitlines()[-1:]}")
-    result = json.loads(proc.stdout)
+        raise click.ClickException(f"kg build failed: {stderr.strip().splitlines()[-1:]}")
+    result = json.loads(stdout)
     result["end_to_end"] = wall
+    result["peak_tree_mb"] = peak
     return result
 
 
@@ -110,7 +116,7 @@ def table(result: dict) -> list[str]:
         lines.append(f"{run['workers']:>7} {base:>8.2f} {run['end_to_end']:>8.2f} {run['end_to_end'] / base:>9.2f} "
                      f"{t['ingest+extract']:>9.2f} {t['ingest+extract'] / base:>13.2f} "
                      f"{t['extract'] / base:>13.2f} "
-                     f"{run.get('peak_rss_tree_mb') or max(run['peak_rss_mb'], run['peak_rss_workers_mb']):>8.0f} "
+                     f"{run.get('peak_tree_mb') or max(run['peak_rss_mb'], run['peak_rss_workers_mb']):>8.0f} "
                      f"{run['recall']['core_entities']:>7.3f}/{run['recall']['core_relations']:.3f}")
         lines.append("        stages: " + "  ".join(f"{k} {v:.2f}" for k, v in t.items()))
     lines += [f"median e2e/jieba with {n} worker(s): {ratio:.2f}" for n, ratio in result["median_ratio"].items()]

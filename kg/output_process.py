@@ -1,66 +1,143 @@
-"""The second process of a build: runs some output writers on a pickled graph and reports back.
+"""The other processes of a build: groups of output writers run there while the build runs the rest.
+
+Forked when the build process has a single thread: the children inherit the graph (nothing is pickled
+or copied up front). The first child makes the terms the groups share (`kg.outputs.SHARED`) and forks
+one sibling per further group, which inherits them too, so every group has a core's worth of its own.
+Otherwise (another thread might hold a lock a fork would copy half-held: RocksDB's pool after a query
+in this process, a Dask client, a progress monitor) one fresh interpreter is started,
 
     python -m kg.output_process JOB RESULT
 
-JOB holds the pickled (graph, settings, writer names, parent pid); RESULT receives the pickled
-outcome: the paths and seconds of each writer and every warning logged, or the error raised.
-The parent (`OutputProcess`) logs the warnings again and raises the error, so a build behaves as
-if it had run every writer itself.
+fed the pickled (graph, settings, writer names, parent pid) in JOB, and runs every group in threads.
+
+Each child writes its outcome to a result file: the paths and seconds of each writer and every warning
+logged, or the error raised. `OutputProcess.result()` logs the warnings again and raises the first
+error, so a build behaves as if it had run every writer itself.
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import multiprocessing
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from kg import gcpause
 from kg.errors import KGError, OutputError
 from kg.model import KnowledgeGraph
-from kg.outputs import Outcome, run_concurrently
+from kg.outputs import Outcome, run_concurrently, run_in_order, shared
 from kg.settings import Settings
+
+Groups = tuple[tuple[str, ...], ...]
+"""Writer names per process: each group runs in order, the groups side by side."""
+
+
+def single_threaded() -> bool:
+    """Whether this process runs exactly one OS thread (Linux /proc; False where that cannot be told)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def can_fork() -> bool:
+    """A fork copies no lock held by another thread: the platform forks and this process has one thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and single_threaded()
+
+
+class _Forked:
+    """A forked child running `target(*args)` (it inherits this process's memory)."""
+
+    def __init__(self, target: Callable[..., None], *args: object) -> None:
+        self.proc = multiprocessing.get_context("fork").Process(target=target, args=args, name="kg-outputs")
+        self.proc.start()
+
+    def wait(self) -> int | None:
+        self.proc.join()
+        return self.proc.exitcode
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+class _Spawned:
+    """A fresh interpreter (`python -m kg.output_process JOB RESULT`) given the pickled graph."""
+
+    def __init__(self, graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...], result: Path) -> None:
+        job = result.with_name("job.pickle")
+        with job.open("wb") as fh:
+            pickle.dump((graph, settings, names, os.getpid()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg.output_process", str(job), str(result)])
+
+    def wait(self) -> int | None:
+        return self.proc.wait()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
 
 
 class OutputProcess:
-    """Context manager: starts the child on entry; `result()` waits for it, relogs, raises or returns."""
+    """Context manager: starts the children on entry; `result()` waits for them, relogs, raises or returns.
 
-    def __init__(self, graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...]) -> None:
+    `fork` None decides by `can_fork()`; `mode` tells which way was taken ("fork" or "spawn")."""
+
+    def __init__(self, graph: KnowledgeGraph, settings: Settings, groups: Groups, fork: bool | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="kg-outputs-"))
-        job, self.result_path = self.folder / "job.pickle", self.folder / "result.pickle"
-        with job.open("wb") as fh:
-            pickle.dump((graph, settings, names, os.getpid()), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.output_process", str(job), str(self.result_path)])
+        self.names = tuple(n for group in groups for n in group)
+        self.mode = "fork" if (can_fork() if fork is None else fork) else "spawn"
+        if self.mode == "fork":
+            self.results = [self.folder / f"result-{i}.pickle" for i in range(len(groups))]
+            self.child: _Forked | _Spawned = _Forked(_lead, graph, settings, groups, self.results, os.getpid())
+        else:
+            self.results = [self.folder / "result.pickle"]
+            self.child = _Spawned(graph, settings, self.names, self.results[0])
 
     def __enter__(self) -> OutputProcess:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self.proc.poll() is None and kind is not None:
-            self.proc.kill()  # the build failed here: the child's outputs are not wanted
-        self.proc.wait()
+        if kind is not None:
+            self.child.kill()  # the build failed here: the children's outputs are not wanted (siblings die with it)
+        self.child.wait()
         for path in self.folder.iterdir():
             path.unlink()
         self.folder.rmdir()
 
     def result(self) -> Outcome:
-        code = self.proc.wait()
-        try:
-            with self.result_path.open("rb") as fh:
-                status, payload, records = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
-            raise OutputError(f"the output process died (exit code {code}) before reporting") from exc
-        for name, level, message in records:
-            logging.getLogger(name).log(level, message)
-        if status == "error":
-            raise payload
-        return payload
+        code = self.child.wait()
+        reports = []
+        for path in self.results:
+            try:
+                with path.open("rb") as fh:
+                    reports.append(pickle.load(fh))
+            except FileNotFoundError:
+                continue  # a group its lead child ran itself, or a child that died (checked below)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                raise OutputError(f"the output process died (exit code {code}) before reporting") from exc
+        for _, _, records in reports:
+            for name, level, message in records:
+                logging.getLogger(name).log(level, message)
+        for status, payload, _ in reports:
+            if status == "error":
+                raise payload
+        paths: dict[str, list[Path]] = {}
+        seconds: dict[str, float] = {}
+        for _, (more_paths, more_seconds), _ in reports:
+            paths.update(more_paths)
+            seconds.update(more_seconds)
+        if set(paths) != set(self.names):
+            raise OutputError(f"the output process died (exit code {code}) before reporting")
+        return paths, seconds
 
 
 class _Captured(logging.Handler):
@@ -73,7 +150,7 @@ class _Captured(logging.Handler):
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when the build dies (even by SIGKILL); exit if it already has."""
+    """Ask Linux to kill this process when its parent dies (even by SIGKILL); exit if it already has."""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -91,21 +168,59 @@ def _portable(exc: BaseException) -> BaseException:
         return KGError(f"{type(exc).__name__}: {exc}")
 
 
-def main(job: Path, result: Path) -> None:
-    with job.open("rb") as fh:
-        graph, settings, names, parent = pickle.load(fh)
-    _die_with_parent(parent)
+def _serve(run: Callable[[], Outcome], result: Path) -> None:
+    """Run writers with this process's warnings captured (only here: the parent prints them, once) and
+    write ("ok", outcome, warnings) or ("error", error, warnings) to `result`."""
     logger = logging.getLogger("kg")
     handler = _Captured()
-    logger.addHandler(handler)
-    logger.propagate = False  # the parent prints them, once
+    logger.handlers = [handler]  # a forked child drops the handlers it inherited
+    logger.propagate = False
     try:
         with gcpause.paused():
-            outcome: tuple[str, object, list] = ("ok", run_concurrently(graph, settings, names), handler.records)
+            outcome: tuple[str, object, list] = ("ok", run(), handler.records)
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent to be raised there
         outcome = ("error", _portable(exc), handler.records)
     with result.open("wb") as fh:
         pickle.dump(outcome, fh)
+
+
+def _lead(graph: KnowledgeGraph, settings: Settings, groups: Groups, results: list[Path], parent: int) -> None:
+    """The first forked child (dies with the build)."""
+    _die_with_parent(parent)
+    run_groups(graph, settings, groups, results)
+
+
+def run_groups(graph: KnowledgeGraph, settings: Settings, groups: Groups, results: list[Path]) -> None:
+    """Make the shared terms, fork a sibling per further group (its outcome in its own result file), run
+    the first group here and wait for the siblings; if this process cannot fork, run every group here,
+    in threads, with one outcome in `results[0]`."""
+    with gcpause.paused():
+        try:
+            shared(graph, settings)
+        except Exception:  # noqa: BLE001 - each writer needing the terms meets the error again and reports it
+            pass
+    siblings = []
+    if can_fork():
+        siblings = [_Forked(_group, graph, settings, names, result, os.getpid())
+                    for names, result in zip(groups[1:], results[1:], strict=True)]
+        _serve(lambda: run_in_order(graph, settings, groups[0]), results[0])
+    else:
+        _serve(lambda: run_concurrently(graph, settings, [n for g in groups for n in g]), results[0])
+    for sibling in siblings:
+        sibling.wait()
+
+
+def _group(graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...], result: Path, parent: int) -> None:
+    """A sibling forked by the lead child: run its group in order."""
+    _die_with_parent(parent)
+    _serve(lambda: run_in_order(graph, settings, names), result)
+
+
+def main(job: Path, result: Path) -> None:
+    with job.open("rb") as fh:
+        graph, settings, names, parent = pickle.load(fh)
+    _die_with_parent(parent)
+    _serve(lambda: run_concurrently(graph, settings, names), result)
 
 
 if __name__ == "__main__":

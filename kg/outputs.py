@@ -1,4 +1,4 @@
-"""Registry of output writers and their runner (the store loads and SHACL in a second process).
+"""Registry of output writers and their runner (the RDF family in other processes, kg.output_process).
 
 Each entry maps a name to "module:function"; the function takes
 `(graph: KnowledgeGraph, settings: Settings)` and returns the paths it wrote.
@@ -42,14 +42,22 @@ def get_writer(name: str) -> Writer:
     return getattr(importlib.import_module(module), attr)
 
 
-BACKGROUND: tuple[str, ...] = ("rdf", "oxigraph", "shacl")
-"""Writers run in a second process beside the others (one after the other, in this order): the RDF
-family shares one set of N-Triples terms (`kg.rdf.convert.to_rdf`) and the property-graph family
-(CSV, GraphML, LadybugDB) one set of rows (`kg.pgraph.to_property_graph`), so each family is built
-once, in one process, and the two use both cores.
-The process is a fresh interpreter (`python -m kg.output_process`), not a fork of the build: RocksDB and
-the other engines keep threads and locks that a fork would copy half-held (a deadlock seen in
-long-lived processes), and it never re-imports the caller's main module as multiprocessing would."""
+BACKGROUND: tuple[tuple[str, ...], ...] = (("rdf",), ("oxigraph", "shacl"))
+"""Writers run in other processes beside the rest, one process per group (kg.output_process): the RDF
+family shares one set of N-Triples terms (`kg.rdf.convert.to_rdf`, made once before the groups part)
+and the property-graph family (CSV, GraphML, LadybugDB) one set of rows (`kg.pgraph.to_property_graph`),
+so each family is derived once and the writers keep both cores busy. The groups are balanced by measure
+(10 MB corpus): the RDF files take about as long as the store load and SHACL together, and each about as
+long as the property-graph family left in the build process."""
+
+SHARED = "kg.rdf.convert:prepare"
+"""What the BACKGROUND groups share, made once in the first of their processes before it forks the others."""
+
+
+def shared(graph: KnowledgeGraph, settings: Settings) -> None:
+    """Make the derivation the BACKGROUND groups share (memoised, so forked processes inherit it)."""
+    module, attr = SHARED.split(":")
+    getattr(importlib.import_module(module), attr)(graph, settings)
 
 
 Outcome = tuple[dict[str, list[Path]], dict[str, float]]
@@ -77,7 +85,7 @@ def run_in_order(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]
 
 
 def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[str]) -> Outcome:
-    """Run the named writers in one thread each (the output process): the store loads and SHACL queries
+    """Run the named writers in one thread each (a spawned output process): the store loads and SHACL queries
     run in native code without the GIL, beside the Python that writes the RDF files. Like
     `run_in_order`, but the first error is raised once every writer has finished."""
     with ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="kg-output") as pool:
@@ -91,17 +99,18 @@ def run_outputs(
 ) -> tuple[list[Path], dict[str, float]]:
     """Run the named writers; the paths written (in `names` order) and each writer's own seconds.
 
-    With `overlap` (and something to overlap), the BACKGROUND writers run in one other process while
-    this one runs the rest; the child's warnings are logged again here, its errors raised here."""
+    With `overlap` (and something to overlap), the BACKGROUND writers run in other processes while
+    this one runs the rest; their warnings are logged again here, their errors raised here."""
     from kg.output_process import OutputProcess
 
-    background = tuple(n for n in BACKGROUND if overlap and n in names)
+    groups = tuple(g for g in (tuple(n for n in group if overlap and n in names) for group in BACKGROUND) if g)
+    background = {n for g in groups for n in g}
     foreground = [n for n in names if n not in background]
     try:
         if not background or not foreground:
             results, timings = run_in_order(graph, settings, names)
         else:
-            with OutputProcess(graph, settings, background) as child:
+            with OutputProcess(graph, settings, groups) as child:
                 results, timings = run_in_order(graph, settings, foreground)
                 more, more_timings = child.result()
             results.update(more)

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from itertools import count
 from pathlib import Path
 
-from tqdm import tqdm
-
 from kg import gcpause
 from kg.cache import ExtractionCache
 from kg.errors import InputError, OutputError
@@ -28,6 +26,7 @@ from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
 from kg.outputs import OUTPUTS, run_outputs
 from kg.parallel import ordered_map
 from kg.parallel import start as start_engine
+from kg.progress import Bar
 from kg.resolve import resolve
 from kg.settings import Settings
 
@@ -130,7 +129,7 @@ def load_articles(
     """Read every input file and cut it into articles (ingest stage)."""
     documents: list[Document] = []
     articles: list[Article] = []
-    for doc in tqdm(read_documents(inputs, skipped), desc="ingest", unit="doc", disable=not progress):
+    for doc in Bar(read_documents(inputs, skipped), desc="ingest", unit="doc", disable=not progress):
         documents.append(doc)
         articles.extend(segment_articles(doc))
     return documents, articles
@@ -157,7 +156,7 @@ def extract_all(
     texts = {d.id: d.text for d in documents}
     return [
         anchor_quotes(extract(a), texts[a.doc_id])
-        for a in tqdm(items, desc="extract", unit="article", disable=not progress)
+        for a in Bar(items, desc="extract", unit="article", disable=not progress)
     ]
 
 
@@ -216,7 +215,7 @@ def _extract_documents(
     keys: dict[int, str] = {}
     labels: dict[int, str] = {}
     spent = Counter[str]()
-    bar = tqdm(desc="extract", unit="doc", disable=not settings.progress)
+    bar = Bar(desc="extract", unit="doc", disable=not settings.progress)
 
     def documents(split: bool) -> Iterator[tuple[int, Document | tuple[Document, tuple[Article, ...]]]]:
         stream = read_documents(inputs, summary.skipped)

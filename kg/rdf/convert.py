@@ -22,6 +22,7 @@ from kg.ids import article_id, entity_id
 from kg.memo import last_graph
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, Relation
 from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, PREFIXES, SCHEMA, UKG
+from kg.settings import Settings
 
 XSD = PREFIXES["xsd"]
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
@@ -291,6 +292,11 @@ def to_rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
     data = build_rdf(graph, base_iri)
     data.encoded()
     return data
+
+
+def prepare(graph: KnowledgeGraph, settings: Settings) -> None:
+    """Make the graph's RDF terms now (`to_rdf`), so writers in processes forked afterwards inherit them."""
+    to_rdf(graph, settings.base_iri)
 
 
 def nquads_bytes(data: RdfData) -> bytes:

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from kg.errors import StoreError
 from kg.pgraph import NODE_LABELS, REL_TYPES, PropertyGraph, load_graph, to_property_graph
+from kg.progress import Bar
 
 CONSTRAINT = "CREATE CONSTRAINT kg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE"
 NODE_MERGE = "UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n += row.props"
@@ -126,7 +125,7 @@ def _run(batches: list[Batch], uri: str, user: str, password: str, database: str
                 for statement in constraint_statements():
                     session.run(statement).consume()
                 total = sum(len(b.rows) for b in batches)
-                with tqdm(total=total, desc="neo4j", unit="row", disable=not progress) as bar:
+                with Bar(total=total, desc="neo4j", unit="row", disable=not progress) as bar:
                     for batch in batches:
                         summary = session.execute_write(
                             lambda tx, b=batch: tx.run(b.statement, rows=list(b.rows)).consume())

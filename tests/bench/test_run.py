@@ -8,7 +8,7 @@ from bench.run import median, medians, table
 def _run(workers: int, jieba: float, e2e: float) -> dict:
     timings = {"ingest+extract": e2e / 2, "extract": e2e / 4}
     return {"workers": workers, "jieba_seconds": jieba, "end_to_end": e2e, "timings": timings,
-            "peak_rss_tree_mb": 100.0, "recall": {"core_entities": 1.0, "core_relations": 0.5}}
+            "peak_tree_mb": 100.0, "recall": {"core_entities": 1.0, "core_relations": 0.5}}
 
 
 def test_median_of_odd_and_even_counts() -> None:
