@@ -161,11 +161,12 @@ def extract_all(
 
 
 def extract_segmented(item: tuple[Document, tuple[Article, ...]]) -> Timed:
-    """The extraction of one segmented document (runs in a worker): extract each article, anchor its quotes."""
+    """The extraction of one segmented document (runs in a worker): extract each article, anchor its
+    quotes. Only the extractions come back (the caller has the articles: they need not travel twice)."""
     doc, articles = item
     t0 = time.perf_counter()
     extractions = tuple(anchor_quotes(extract(a), doc.text) for a in articles)
-    return Timed(DocResult(articles, extractions), 0.0, time.perf_counter() - t0)
+    return Timed(DocResult((), extractions), 0.0, time.perf_counter() - t0)
 
 
 def process_document(doc: Document) -> Timed:
@@ -173,7 +174,8 @@ def process_document(doc: Document) -> Timed:
     t0 = time.perf_counter()
     articles = tuple(segment_articles(doc))
     timed = extract_segmented((doc, articles))
-    return replace(timed, segment=time.perf_counter() - t0 - timed.extract)
+    return Timed(DocResult(articles, timed.result.extractions), time.perf_counter() - t0 - timed.extract,
+                 timed.extract)
 
 
 _WARM_TEXT = ("某市总工会开展暖心行动\n\n本报讯(记者张某)某市总工会为快递员开展“暖心”行动,与某公司合作,"
@@ -214,6 +216,7 @@ def _extract_documents(
     results: dict[int, DocResult] = {}
     keys: dict[int, str] = {}
     labels: dict[int, str] = {}
+    segmented: dict[int, tuple[Article, ...]] = {}  # split: the articles of documents out with the worker
     spent = Counter[str]()
     bar = Bar(desc="extract", unit="doc", disable=not settings.progress)
 
@@ -242,16 +245,20 @@ def _extract_documents(
                 t0 = time.perf_counter()
                 articles = tuple(segment_articles(doc))
                 spent["segment"] += time.perf_counter() - t0
+                segmented[index] = articles
                 yield index, (doc, articles)
             else:
                 yield index, doc
 
     def on_result(index: int, timed: Timed) -> None:
-        results[index] = timed.result
+        result = timed.result
+        if index in segmented:
+            result = DocResult(segmented.pop(index), result.extractions)
+        results[index] = result
         spent["segment"] += timed.segment
         spent["extract"] += timed.extract
         if cache is not None:
-            cache.put(keys.pop(index), timed.result)
+            cache.put(keys.pop(index), result)
         bar.update()
 
     t0 = time.perf_counter()

@@ -187,9 +187,10 @@ class RdfData:
         """(N-Triples of the default graph, N-Quads of the named graphs) as UTF-8, encoded once: the
         N-Triples and N-Quads files, the store load and SHACL all use them. Call once the data is complete."""
         if self._encoded is None:
-            default = "".join([f"{line}\n" for line in self.ntriples()]).encode("utf-8")
-            named = "".join([f"{line}\n" for line in self.named_nquads()]).encode("utf-8")
-            self._encoded = (default, named)
+            default = "".join([f"{s} {p} {o} .\n" for s, pairs in self.sorted_default() for p, o in pairs])
+            named = "".join([f"{s} {p} {o} {g} .\n" for g in self.graph_names()
+                             for s, pairs in self.triples(self.named[g]) for p, o in pairs])
+            self._encoded = (default.encode("utf-8"), named.encode("utf-8"))
         return self._encoded
 
     def triple_count(self) -> int:
