@@ -90,7 +90,8 @@ def _local(settings: Settings, warm: Warm) -> Iterator[Runner]:
                 pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context)))
             return pools[0].submit(run_chunk, fn, list(items))
 
-        yield Runner("local", workers, LOCAL_CHUNK, 2 * workers, submit, _wait_local, split)
+        # split: a deeper queue, so the worker never waits while this process reads and collects
+        yield Runner("local", workers, LOCAL_CHUNK, 4 if split else 2 * workers, submit, _wait_local, split)
 
 
 @contextmanager

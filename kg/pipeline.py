@@ -27,7 +27,7 @@ from kg.outputs import OUTPUTS, run_outputs
 from kg.parallel import ordered_map
 from kg.parallel import start as start_engine
 from kg.progress import Bar
-from kg.resolve import resolve
+from kg.resolve import Collector, resolve
 from kg.settings import Settings
 
 
@@ -48,7 +48,9 @@ class BuildSummary:
     """What a build read, found and wrote, with the time each stage took and the cache's use.
 
     With several workers `ingest` and `extract` are summed over the workers; `ingest+extract` is
-    the wall-clock time of the two stages together (they stream into each other).
+    the wall-clock time of the two stages together (they stream into each other). `collect` is the
+    first half of resolution, done in this process as the extractions stream in (within
+    `ingest+extract`); `resolve` is the rest, once they are all in.
     """
 
     documents: int = 0
@@ -196,9 +198,11 @@ NO_ARTICLES = "no articles (no running text: only headings, digits or punctuatio
 
 def extract_documents(
     inputs: Sequence[Path], settings: Settings, summary: BuildSummary
-) -> tuple[list[Article], list[Extraction]]:
-    """Ingest and extract, streaming: documents are read one by one, worked on by the engine (or
-    taken from the cache) and gathered back in document order; texts are dropped once worked on.
+) -> tuple[list[Article], Collector]:
+    """Ingest and extract, streaming into resolve: documents are read one by one, worked on by the
+    engine (or taken from the cache), and each one's extractions are collected for resolution
+    (kg.resolve.Collector) in document order as soon as its predecessors' are, then dropped; texts
+    are dropped once worked on. Returns the articles in document order and the collector.
 
     Files skipped and documents without articles are listed in `summary.skipped`, other warnings in
     `summary.warnings`. With --strict the first skipped file stops the build (after the remaining
@@ -209,16 +213,30 @@ def extract_documents(
 
 def _extract_documents(
     inputs: Sequence[Path], settings: Settings, summary: BuildSummary
-) -> tuple[list[Article], list[Extraction]]:
+) -> tuple[list[Article], Collector]:
     cache = ExtractionCache(settings.out) if settings.cache else None
     if cache is not None:
         cache.prune()
-    results: dict[int, DocResult] = {}
+    collector = Collector()
+    results: dict[int, tuple[Article, ...]] = {}  # the articles of each document collected
+    waiting: dict[int, DocResult] = {}  # results that came back before a predecessor's
     keys: dict[int, str] = {}
     labels: dict[int, str] = {}
     segmented: dict[int, tuple[Article, ...]] = {}  # split: the articles of documents out with the worker
     spent = Counter[str]()
     bar = Bar(desc="extract", unit="doc", disable=not settings.progress)
+
+    def settle(index: int, result: DocResult) -> None:
+        """Collect this result and every waiting one it unblocks, in document order."""
+        waiting[index] = result
+        t0 = time.perf_counter()
+        while len(results) in waiting:
+            done = waiting.pop(len(results))
+            for article, extraction in zip(done.articles, done.extractions, strict=True):
+                collector.add(extraction, article)
+            results[len(results)] = done.articles
+        spent["collect"] += time.perf_counter() - t0
+        bar.update()
 
     def documents(split: bool) -> Iterator[tuple[int, Document | tuple[Document, tuple[Article, ...]]]]:
         stream = read_documents(inputs, summary.skipped)
@@ -238,8 +256,7 @@ def _extract_documents(
                 keys[index] = cache.key(doc)
                 hit = cache.get(keys[index])
                 if isinstance(hit, DocResult):
-                    results[index] = hit
-                    bar.update()
+                    settle(index, hit)
                     continue
             if split:
                 t0 = time.perf_counter()
@@ -254,12 +271,11 @@ def _extract_documents(
         result = timed.result
         if index in segmented:
             result = DocResult(segmented.pop(index), result.extractions)
-        results[index] = result
         spent["segment"] += timed.segment
         spent["extract"] += timed.extract
         if cache is not None:
             cache.put(keys.pop(index), result)
-        bar.update()
+        settle(index, result)
 
     t0 = time.perf_counter()
     with bar, start_engine(settings, warm) as runner:
@@ -272,15 +288,14 @@ def _extract_documents(
     wall = time.perf_counter() - t0
     summary.timings["ingest"] = spent["read"] + spent["segment"]
     summary.timings["extract"] = spent["extract"]
+    summary.timings["collect"] = spent["collect"]
     summary.timings["ingest+extract"] = wall
     if cache is not None:
         summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
-    for i in sorted(results):
-        if not results[i].articles:
+    for i, articles in results.items():
+        if not articles:
             record_skip(summary.skipped, labels[i], NO_ARTICLES)
-    ordered = [results[i] for i in sorted(results)]
-    articles = [a for r in ordered for a in r.articles]
-    return articles, [x for r in ordered for x in r.extractions]
+    return [a for articles in results.values() for a in articles], collector
 
 
 def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) -> KnowledgeGraph:
@@ -322,7 +337,7 @@ def _run(
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """The stages of `build`, once the inputs and OUT are checked and OUT is locked."""
     summary = BuildSummary()
-    articles, extractions = extract_documents(inputs, settings, summary)
+    articles, collector = extract_documents(inputs, settings, summary)
     if not articles:
         raise InputError(f"no text found in {', '.join(str(p) for p in inputs)}")
     summary.articles = len(articles)
@@ -334,8 +349,8 @@ def _run(
         summary.timings[stage] = now - clock
         clock = now
 
-    graph = resolve(extractions, articles)
-    del extractions
+    graph = collector.graph(articles)
+    del collector
     lap("resolve")
     summary.entities.update(e.type.value for e in graph.entities)
     summary.relations.update(r.predicate.value for r in graph.relations)

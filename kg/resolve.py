@@ -76,6 +76,14 @@ class _Group:
     attrs: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     mentions: int = 0
 
+    def merge(self, other: _Group) -> None:
+        """Add what was seen for `other` (the same entity, collected under another key)."""
+        self.mentions += other.mentions
+        self.articles |= other.articles
+        self.surfaces |= other.surfaces
+        for k, c in other.attrs.items():
+            self.attrs[k].update(c)
+
 
 _STOPS = re.compile("[。！？!?；;…\n]")
 """Characters that end a sentence of an article body."""
@@ -335,18 +343,54 @@ def _count(groups: dict[Key, _Group], key: Key, m: Mention, art_key: str, attrs:
             g.attrs[k][v] += 1
 
 
-class _Collector:
-    """Every article's mentions and candidates gathered into groups, facts and renames (regions by code)."""
+PROVISIONAL = "\x00"
+"""Prefix of a Region key made of a division code: a division's name is only known once every article's
+codes are (two divisions sharing a name are both told apart by their parents' names)."""
 
-    def __init__(self, regions: _Regions) -> None:
-        self.regions = regions
+
+def _provisional(d: Division) -> Key:
+    return (T.REGION, PROVISIONAL + d.code)
+
+
+class _Chains:
+    """Parent chains and their steps in provisional keys, worked out once per code (the division table only)."""
+
+    def __init__(self) -> None:
+        self._chains: dict[str, list[Division]] = {}
+        self._steps: dict[str, list[Step]] = {}
+
+    def chain(self, code: str) -> list[Division]:
+        chain = self._chains.get(code)
+        if chain is None:
+            chain = self._chains[code] = divisions().chain(code)
+        return chain
+
+    def steps(self, code: str) -> list[Step]:
+        steps = self._steps.get(code)
+        if steps is None:
+            chain = self.chain(code)
+            steps = self._steps[code] = [((_provisional(c), _provisional(p)), c, p)
+                                         for c, p in zip(chain, chain[1:], strict=False)]
+        return steps
+
+
+class Collector:
+    """Resolution's first half, fed one article at a time in document order (a build feeds it as
+    extraction streams in): mentions counted into groups, candidates into facts, per-article renames.
+    Regions are keyed by division code until `finish` names them."""
+
+    def __init__(self) -> None:
         self.groups: dict[Key, _Group] = {}
         self.facts = _Facts()
         self.renames: Renames = {}
         self.chained: Counter[str] = Counter()  # region codes mentioned in known articles: chains counted at the end
+        self.codes: dict[str, None] = {}  # every code an article's regions resolved to, in order
+        self.chains = _Chains()
 
-    def article(self, ex: Extraction, article: Article | None, codes: dict[str, Division]) -> None:
+    def add(self, ex: Extraction, article: Article | None) -> None:
         """Collect one article: its mentions, the parent-chain steps of its regions, its candidates."""
+        codes = _article_codes(ex)
+        self.codes.update(dict.fromkeys(codes))
         art = _Article(self, ex, article, codes)
         groups, key = self.groups, art.key
         for m in ex.mentions:
@@ -364,20 +408,57 @@ class _Collector:
                 for k, v in c.attrs:
                     counts[k][v] += 1
 
-    def chain_attrs(self) -> None:
-        """Count the code and level of every division on the chains of the regions mentioned."""
+    def finish(self) -> tuple[dict[Key, _Group], _Facts, Renames]:
+        """Name every region (judged over all codes collected), put the names in place of the codes
+        (merging what then coincides, in first-seen order) and count the chains' codes and levels."""
+        regions = _Regions([self.codes])
+        final = {_provisional(d): regions.key(d) for code in self.codes for d in regions.chain(code)}
+        groups: dict[Key, _Group] = {}
+        for key, g in self.groups.items():
+            key = final.get(key, key)
+            kept = groups.get(key)
+            if kept is None:
+                g.type, g.name = key
+                groups[key] = g
+            else:
+                kept.merge(g)
+        facts = _Facts()
+        for (s, p, o), evs in self.facts.evidence.items():
+            facts.evidence[(final.get(s, s), p, final.get(o, o))].update(evs)
+        for (s, p, o), counts in self.facts.attrs.items():
+            merged = facts.attrs[(final.get(s, s), p, final.get(o, o))]
+            for k, c in counts.items():
+                merged[k].update(c)
+        renames = {art: {name: final.get(key, key) for name, key in names.items()}
+                   for art, names in self.renames.items()}
         for code, n in self.chained.items():
-            for (ck, pk), child, parent in self.regions.steps(code):
+            for (ck, pk), child, parent in regions.steps(code):
                 for d, k in ((child, ck), (parent, pk)):
-                    attrs = _group(self.groups, k).attrs
+                    attrs = _group(groups, k).attrs
                     attrs["code"][d.code] += n
                     attrs["level"][d.level] += n
+        return groups, facts, renames
+
+    def graph(self, articles: Sequence[Article]) -> KnowledgeGraph:
+        """Resolution's second half: names merged, entities built, relations between their ids (sorted by id)."""
+        with gcpause.paused():
+            groups, facts, renames = self.finish()
+            _fact_ends(facts, renames, groups)
+            merge = _merge_map(groups)
+            entities = _entities(groups, merge)
+            ids = {k: entities[winner].id for k, winner in merge.items()}
+            relations = _relations(facts, renames, ids)
+            return KnowledgeGraph(
+                entities=tuple(sorted(entities.values(), key=lambda e: e.id)),
+                relations=tuple(sorted(relations, key=lambda r: r.id)),
+                articles=tuple(articles),
+            )
 
 
 class _Article:
-    """One article's region mentions: their canonical names, renames and the step of each chain quoted."""
+    """One article's region mentions: their code keys, renames and the step of each chain quoted."""
 
-    def __init__(self, out: _Collector, ex: Extraction, article: Article | None, codes: dict[str, Division]) -> None:
+    def __init__(self, out: Collector, ex: Extraction, article: Article | None, codes: dict[str, Division]) -> None:
         self.out, self.article, self.codes = out, article, codes
         self.key = f"{ex.doc_id}#{ex.article}"
         self.body: _Body | None = None
@@ -390,14 +471,14 @@ class _Article:
         return self.body.evidence(m, rule, confidence)
 
     def region(self, m: Mention) -> None:
-        """Count a Region mention under its canonical name and note the steps of its parent chain."""
-        regions = self.out.regions
+        """Count a Region mention under its division (or its name) and note the steps of its parent chain."""
+        chains = self.out.chains
         attrs = dict(m.attrs)
         code = _mention_code(m, attrs, self.codes)
-        chain = regions.chain(code) if code else []
+        chain = chains.chain(code) if code else []
         key: Key = (m.type, m.name)
         if chain:
-            key = regions.key(chain[0])
+            key = _provisional(chain[0])
             self.out.renames.setdefault(self.key, {})[(m.type, m.name)] = key
             attrs.update(code=code, level=chain[0].level)
         _count(self.out.groups, key, m, self.key, attrs.items())
@@ -405,7 +486,7 @@ class _Article:
             return
         if chain:
             self.out.chained[code] += 1
-            self._steps(m, regions.steps(code))
+            self._steps(m, chains.steps(code))
         elif attrs.get("parent") and attrs["parent"] != m.name:
             ev = self.evidence(m, "located_in.written_parent", WRITTEN_PARENT_CONFIDENCE)
             self.out.facts.add(key, Predicate.LOCATED_IN, (T.REGION, attrs["parent"]), ev)
@@ -426,18 +507,6 @@ class _Article:
             if ev is None:
                 ev = quotes[id(m)] = self.evidence(m, "located_in.division_table", TABLE_CONFIDENCE)
             self.out.facts.add(ck, Predicate.LOCATED_IN, pk, ev)
-
-
-def _collect(
-    extractions: Sequence[Extraction], articles: dict[str, Article]
-) -> tuple[dict[Key, _Group], _Facts, Renames]:
-    """Groups per (type, name), raw facts, and per-article renames of mention names (regions)."""
-    codes = [_article_codes(ex) for ex in extractions]
-    out = _Collector(_Regions(codes))
-    for ex, art_codes in zip(extractions, codes, strict=True):
-        out.article(ex, articles.get(f"{ex.doc_id}#{ex.article}"), art_codes)
-    out.chain_attrs()
-    return out.groups, out.facts, out.renames
 
 
 def _pick(counter: Counter[str]) -> str:
@@ -553,16 +622,9 @@ def resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> K
 
 
 def _resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> KnowledgeGraph:
-    """The stages of `resolve`: collect, merge names, build entities, then relations between their ids."""
+    """Collect every article (in order), then build the graph."""
     by_key = {a.key: a for a in articles}
-    groups, facts, renames = _collect(extractions, by_key)
-    _fact_ends(facts, renames, groups)
-    merge = _merge_map(groups)
-    entities = _entities(groups, merge)
-    ids = {k: entities[winner].id for k, winner in merge.items()}
-    relations = _relations(facts, renames, ids)
-    return KnowledgeGraph(
-        entities=tuple(sorted(entities.values(), key=lambda e: e.id)),
-        relations=tuple(sorted(relations, key=lambda r: r.id)),
-        articles=tuple(articles),
-    )
+    collector = Collector()
+    for ex in extractions:
+        collector.add(ex, by_key.get(f"{ex.doc_id}#{ex.article}"))
+    return collector.graph(articles)

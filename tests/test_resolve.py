@@ -20,7 +20,7 @@ from kg.model import (
     Piece,
     Predicate,
 )
-from kg.resolve import noisy_or, normalise_name, resolve
+from kg.resolve import Collector, noisy_or, normalise_name, resolve
 from tests.conftest import ROOT
 
 T = EntityType
@@ -400,3 +400,31 @@ def test_endpoint_named_only_by_a_fact_takes_its_earliest_article_whatever_the_h
     runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
     assert runs == {"('a.txt#0',)\n"}
+
+
+def _region(name: str, start: int = 0) -> Mention:
+    return Mention(EntityType.REGION, name, start, start + len(name), name, "test")
+
+
+def test_a_region_named_only_once_all_articles_are_in_joins_the_same_name_written_before() -> None:
+    # 朝阳区 alone is ambiguous (Beijing's or Changchun's): the first article keeps it by name; the
+    # second places it under 北京市, and as no other 朝阳区 is reached, its division is named 朝阳区 too
+    first = Extraction("a.txt", 0, (_region("朝阳区"),), ())
+    second = Extraction("b.txt", 0, (_region("北京市"), _region("朝阳区", 3)), ())
+    graph = resolve([first, second], [])
+    chaoyang = [e for e in graph.entities if e.name == "朝阳区"]
+    assert len(chaoyang) == 1
+    assert chaoyang[0].articles == ("a.txt#0", "b.txt#0")
+    assert ("code", "110105") in chaoyang[0].attrs
+
+
+def test_collecting_article_by_article_equals_resolving_at_once() -> None:
+    exs = [Extraction("a.txt", 0, (_region("北京市"), _region("朝阳区", 3)), ()),
+           Extraction("b.txt", 0, (_region("长春市"), _region("朝阳区", 3)), ())]
+    collector = Collector()
+    for ex in exs:
+        collector.add(ex, None)
+    graph = collector.graph([])
+    assert graph == resolve(exs, [])
+    names = sorted(e.name for e in graph.entities)
+    assert "北京市朝阳区" in names and "长春市朝阳区" in names  # two divisions reached: told apart by their parents
