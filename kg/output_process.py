@@ -36,6 +36,8 @@ from kg.model import KnowledgeGraph
 from kg.outputs import Outcome, run_concurrently, run_in_order, shared
 from kg.settings import Settings
 
+log = logging.getLogger(__name__)
+
 Groups = tuple[tuple[str, ...], ...]
 """Writer names per process: each group runs in order, the groups side by side."""
 
@@ -95,6 +97,8 @@ class OutputProcess:
         self.folder = Path(tempfile.mkdtemp(prefix="kg-outputs-"))
         self.names = tuple(n for group in groups for n in group)
         self.mode = "fork" if (can_fork() if fork is None else fork) else "spawn"
+        log.debug("outputs %s in %s", " | ".join(", ".join(g) for g in groups),
+                  f"{len(groups)} forked process(es)" if self.mode == "fork" else "one spawned interpreter")
         if self.mode == "fork":
             self.results = [self.folder / f"result-{i}.pickle" for i in range(len(groups))]
             self.child: _Forked | _Spawned = _Forked(_lead, graph, settings, groups, self.results, os.getpid())
