@@ -165,32 +165,31 @@ class RdfData:
     def graph_names(self) -> list[str]:
         return sorted(self.named)
 
-    def ntriples(self) -> Iterator[str]:
-        """N-Triples lines of the default graph (no newline)."""
+    def ntriples(self, end: str = "") -> Iterator[str]:
+        """N-Triples lines of the default graph, each followed by `end` (no newline by default)."""
         for s, pairs in self.sorted_default():
             for p, o in pairs:
-                yield f"{s} {p} {o} ."
+                yield f"{s} {p} {o} .{end}"
 
     def nquads(self) -> Iterator[str]:
         """N-Quads lines: the default graph first, then each named graph in IRI order."""
         yield from self.ntriples()
         yield from self.named_nquads()
 
-    def named_nquads(self) -> Iterator[str]:
-        """N-Quads lines of the named graphs, in IRI order."""
+    def named_nquads(self, end: str = "") -> Iterator[str]:
+        """N-Quads lines of the named graphs, in IRI order, each followed by `end`."""
         for g in self.graph_names():
             for s, pairs in self.triples(self.named[g]):
                 for p, o in pairs:
-                    yield f"{s} {p} {o} {g} ."
+                    yield f"{s} {p} {o} {g} .{end}"
 
     def encoded(self) -> tuple[bytes, bytes]:
         """(N-Triples of the default graph, N-Quads of the named graphs) as UTF-8, encoded once: the
         N-Triples and N-Quads files, the store load and SHACL all use them. Call once the data is complete."""
         if self._encoded is None:
-            default = "".join([f"{s} {p} {o} .\n" for s, pairs in self.sorted_default() for p, o in pairs])
-            named = "".join([f"{s} {p} {o} {g} .\n" for g in self.graph_names()
-                             for s, pairs in self.triples(self.named[g]) for p, o in pairs])
-            self._encoded = (default.encode("utf-8"), named.encode("utf-8"))
+            default = "".join(self.ntriples("\n")).encode("utf-8")
+            named = "".join(self.named_nquads("\n")).encode("utf-8")
+            self._encoded = (default, named)
         return self._encoded
 
     def triple_count(self) -> int:
