@@ -213,49 +213,6 @@ Step = tuple[tuple[Key, Key], Division, Division]
 """One step up a parent chain: ((child key, parent key), child division, parent division)."""
 
 
-class _Regions:
-    """Canonical region names and parent-chain steps of a build, each worked out once per code.
-
-    A name two divisions share gets its parent's name as a prefix (the clash is judged over every
-    division the build's articles reach, so one code has one name in every article).
-    """
-
-    def __init__(self, article_codes: Iterable[dict[str, Division]]) -> None:
-        table = divisions()
-        self._chains: dict[str, list[Division]] = {}
-        codes_by_name: dict[str, set[str]] = defaultdict(set)
-        for codes in article_codes:
-            for code in codes:
-                if code not in self._chains:
-                    self._chains[code] = chain = table.chain(code)
-                    for d in chain:
-                        codes_by_name[d.name].add(d.code)
-        self._names: dict[str, str] = {}
-        for chain in self._chains.values():
-            for d in chain:
-                parent = table.get(d.parent) if d.parent else None
-                clash = len(codes_by_name[d.name]) > 1 and parent is not None
-                self._names[d.code] = parent.name + d.name if clash else d.name
-        self._steps: dict[str, list[Step]] = {}
-
-    def chain(self, code: str) -> list[Division]:
-        """The division of `code` and its ancestors up to the province."""
-        if code not in self._chains:
-            self._chains[code] = divisions().chain(code)
-        return self._chains[code]
-
-    def key(self, d: Division) -> Key:
-        """The (Region, canonical name) key of a division."""
-        return (T.REGION, self._names.get(d.code, d.name))
-
-    def steps(self, code: str) -> list[Step]:
-        """((child key, parent key), child, parent) for each step up the chain of `code`."""
-        if code not in self._steps:
-            chain = self.chain(code)
-            self._steps[code] = [((self.key(c), self.key(p)), c, p) for c, p in zip(chain, chain[1:], strict=False)]
-        return self._steps[code]
-
-
 def _article_codes(ex: Extraction) -> dict[str, Division]:
     """Codes of the article's Region mentions: given by extraction, else resolved by the article's others.
 
@@ -353,7 +310,8 @@ def _provisional(d: Division) -> Key:
 
 
 class _Chains:
-    """Parent chains and their steps in provisional keys, worked out once per code (the division table only)."""
+    """Parent chains and their steps in provisional keys, worked out once per code (the division table
+    only: names come at the end, `_region_keys`)."""
 
     def __init__(self) -> None:
         self._chains: dict[str, list[Division]] = {}
@@ -372,6 +330,23 @@ class _Chains:
             steps = self._steps[code] = [((_provisional(c), _provisional(p)), c, p)
                                          for c, p in zip(chain, chain[1:], strict=False)]
         return steps
+
+
+def _region_keys(codes: Iterable[str], chains: _Chains) -> dict[Key, Key]:
+    """Provisional key → (Region, canonical name) of every division on the chains of `codes`. A name two
+    of these divisions share gets its parent's name as a prefix (the clash is judged over every division
+    the build's articles reach, so one code has one name in every article)."""
+    table = divisions()
+    reached = {d.code: d for code in codes for d in chains.chain(code)}
+    codes_by_name: dict[str, set[str]] = defaultdict(set)
+    for d in reached.values():
+        codes_by_name[d.name].add(d.code)
+    keys: dict[Key, Key] = {}
+    for d in reached.values():
+        parent = table.get(d.parent) if d.parent else None
+        clash = len(codes_by_name[d.name]) > 1 and parent is not None
+        keys[_provisional(d)] = (T.REGION, parent.name + d.name if clash else d.name)
+    return keys
 
 
 class Collector:
@@ -411,8 +386,7 @@ class Collector:
     def finish(self) -> tuple[dict[Key, _Group], _Facts, Renames]:
         """Name every region (judged over all codes collected), put the names in place of the codes
         (merging what then coincides, in first-seen order) and count the chains' codes and levels."""
-        regions = _Regions([self.codes])
-        final = {_provisional(d): regions.key(d) for code in self.codes for d in regions.chain(code)}
+        final = _region_keys(self.codes, self.chains)
         groups: dict[Key, _Group] = {}
         for key, g in self.groups.items():
             key = final.get(key, key)
@@ -432,8 +406,8 @@ class Collector:
         renames = {art: {name: final.get(key, key) for name, key in names.items()}
                    for art, names in self.renames.items()}
         for code, n in self.chained.items():
-            for (ck, pk), child, parent in regions.steps(code):
-                for d, k in ((child, ck), (parent, pk)):
+            for (ck, pk), child, parent in self.chains.steps(code):
+                for d, k in ((child, final[ck]), (parent, final[pk])):
                     attrs = _group(groups, k).attrs
                     attrs["code"][d.code] += n
                     attrs["level"][d.level] += n
