@@ -293,7 +293,8 @@ def nb03() -> list:
         ),
         new_markdown_cell(
             "## CSV for neo4j-admin import\n\nOne file per node label and relationship type; the "
-            "header says each column's type (`:ID`, `:START_ID`, `string[]` lists separated by the control character U+001F)."
+            "header says each column's type (`:ID`, `:START_ID`, `string[]` lists separated by the control "
+            "character U+001F)."
         ),
         new_code_cell(
             'csv_dir = OUT / "neo4j-import"\n'
