@@ -1,6 +1,7 @@
 """One build at a time per output folder, and a mark on a folder whose last build did not finish.
 
-`kg build` holds an exclusive flock on OUT/.kg.lock: a second build into the same OUT fails at once,
+`kg build` holds an exclusive flock on OUT/.kg.lock: a second build into the same OUT fails at once
+(as does `kg eval` or `kg viz` writing into OUT meanwhile, which hold it while they write),
 and the OS drops the lock when the holder dies (even by SIGKILL), so a stale lock file never blocks.
 While it writes, OUT/.kg-incomplete exists; it is removed when every output is in place, so a build
 killed midway leaves the mark (outputs may then mix the old and the new build) until the next one.
@@ -61,7 +62,7 @@ class BuildLock:
             holder = _holder(fd)
             os.close(fd)
             raise OutputError(
-                f"another kg build{holder} is writing to {self.out}; wait for it to finish or choose another --out"
+                f"another kg process{holder} is writing to {self.out}; wait for it to finish or choose another --out"
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
@@ -124,6 +125,18 @@ def guarded_build(out: Path) -> Iterator[None]:
             raise
         pause_point(marker)
         marker.unlink(missing_ok=True)
+
+
+@contextmanager
+def writing_into(out: Path, target: Path) -> Iterator[None]:
+    """Hold OUT's lock while a command other than build writes `target`, when `target` lies under OUT:
+    a build starting meanwhile would sweep the command's temporary file away (or the command would
+    write beside a build's outputs). A target elsewhere needs no lock."""
+    if target.resolve().is_relative_to(out.resolve()):
+        with BuildLock(out):
+            yield
+    else:
+        yield
 
 
 def incomplete_warning(out: Path) -> str | None:

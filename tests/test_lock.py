@@ -13,7 +13,11 @@ import pytest
 
 from kg.errors import OutputError
 from kg.export.atomic import PAUSE_ENV, write_text
-from kg.lock import LOCK_NAME, MARKER_NAME, BuildLock, guarded_build, incomplete_warning
+from kg.export.jsonl import write_articles, write_graph
+from kg.lock import LOCK_NAME, MARKER_NAME, BuildLock, guarded_build, incomplete_warning, writing_into
+from kg.model import KnowledgeGraph
+from kg.rdf.exports import write_rdf
+from kg.settings import Settings
 from tests.build_trees import ROOT, SEEDS, kg_build
 
 HOLD = "import sys,time; from pathlib import Path; from kg.lock import BuildLock; " \
@@ -31,7 +35,7 @@ def _reap(proc: subprocess.Popen[str]) -> None:
 def test_second_lock_is_refused_naming_the_holder(tmp_path: Path) -> None:
     with BuildLock(tmp_path):
         assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
-        with pytest.raises(OutputError, match=rf"another kg build \(pid {os.getpid()}\) is writing to"):
+        with pytest.raises(OutputError, match=rf"another kg process \(pid {os.getpid()}\) is writing to"):
             BuildLock(tmp_path).acquire()
     assert (tmp_path / LOCK_NAME).read_bytes() == b""
     with BuildLock(tmp_path):  # released: free again
@@ -107,7 +111,7 @@ def test_second_build_into_the_same_out_refuses_at_once(tmp_path: Path) -> None:
         took = time.monotonic() - started
         assert second.returncode == 3
         assert second.stderr.strip() == (
-            f"error: another kg build (pid {first.pid}) is writing to {out}; "
+            f"error: another kg process (pid {first.pid}) is writing to {out}; "
             "wait for it to finish or choose another --out")
         assert took < 15, f"refusal took {took:.1f}s"
         assert sorted(p.name for p in out.iterdir()) == before
@@ -160,3 +164,46 @@ def test_readers_warning(tmp_path: Path) -> None:
     assert "did not finish" in (incomplete_warning(tmp_path) or "")
     with BuildLock(tmp_path):
         assert "is writing" in (incomplete_warning(tmp_path) or "")
+
+
+def test_writing_into_locks_only_under_out(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with writing_into(out, out / "sub" / "x.json"):
+        with pytest.raises(OutputError, match="another kg process"):
+            BuildLock(out).acquire()
+    with writing_into(out, tmp_path / "elsewhere.json"), BuildLock(out):  # nothing held: free
+        pass
+
+
+def _built_out(graph: KnowledgeGraph, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    settings = Settings(out=out)
+    for write in (write_graph, write_articles, write_rdf):
+        write(graph, settings)
+    return out
+
+
+def test_commands_writing_into_out_fail_while_a_build_holds_it(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    out = _built_out(small_graph, tmp_path)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"doc": "fixture.txt", "entities": [], "relations": []}\n', encoding="utf-8")
+
+    def kg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kg", *args, "--out", str(out)], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+    with BuildLock(out):  # as a running build holds it
+        before = sorted(p.name for p in out.iterdir())
+        for args in (["eval", str(gold)], ["viz"], ["validate"]):
+            result = kg(*args)
+            assert result.returncode == 3, (args, result.stderr)
+            assert f"another kg process (pid {os.getpid()}) is writing to {out}" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert sorted(p.name for p in out.iterdir()) == before  # nothing written, no temporary left
+        elsewhere = tmp_path / "view.html"
+        assert kg("viz", "--file", str(elsewhere)).returncode == 0
+        assert kg("eval", str(gold), "--json", str(tmp_path / "s.json")).returncode == 0
+    assert elsewhere.is_file() and (tmp_path / "s.json").is_file()
+    for args in (["eval", str(gold)], ["viz"], ["validate"]):  # released: they write into OUT again
+        assert kg(*args).returncode == 0, args
+    assert {"eval.json", "graph.html", "shacl-report.ttl"} <= {p.name for p in out.iterdir()}

@@ -11,6 +11,7 @@ from kg.cli._format import OutputFormat, format_rows
 from kg.errors import InputError, OutputError
 from kg.evaluate import TABLE_COLUMNS, evaluate, table_rows
 from kg.export.atomic import write_text
+from kg.lock import writing_into
 
 
 def _gold_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -54,7 +55,8 @@ def eval_cmd(gold: tuple[Path, ...], out: Path, errors: bool, json_path: Path | 
         click.echo("\n".join(f"  + {s}" for s in report.spurious) or "  (none)")
     target = json_path or out / "eval.json"
     try:
-        write_text(target, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        with writing_into(out, target):
+            write_text(target, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     click.echo(f"scores written to {target}")

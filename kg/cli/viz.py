@@ -9,6 +9,7 @@ import click
 from kg.cli._format import warn_if_incomplete
 from kg.export.html import find_entity, neighbourhood, only_types, write_page
 from kg.export.jsonl import read_graph
+from kg.lock import writing_into
 from kg.model import EntityType
 
 _TYPES = {t.value.lower(): t for t in EntityType}
@@ -62,5 +63,7 @@ def viz(out: Path, focus: str | None, depth: int, types: tuple[str, ...], file: 
         view = only_types(graph, wanted)
         title = f"kg knowledge graph{kinds}"
         default = out / (f"graph-{suffix}.html" if suffix else "graph.html")
-    path = write_page(view, file or default, title, center)
+    target = file or default
+    with writing_into(out, target):
+        path = write_page(view, target, title, center)
     click.echo(f"wrote {path} ({len(view.entities)} entities, {len(view.relations)} relations)")

@@ -20,6 +20,7 @@ from rdflib.namespace import SH
 
 from kg.errors import InputError
 from kg.export.atomic import write_lines
+from kg.lock import writing_into
 from kg.model import KnowledgeGraph
 from kg.rdf.convert import RdfData, literal, ntriples_bytes, to_rdf
 from kg.rdf.exports import RdfFile, rdf_path
@@ -129,7 +130,8 @@ def write_report(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
 
 
 def validate_out(out: Path) -> tuple[Validation, Path]:
-    """`kg validate`: validate OUT/rdf/graph.nt of a previous build and rewrite the report."""
+    """`kg validate`: validate OUT/rdf/graph.nt of a previous build and rewrite the report (holding OUT's
+    lock while it writes, so it fails at once rather than write beside a running build)."""
     source = rdf_path(out, RdfFile.NTRIPLES)
     if not source.is_file():
         raise InputError(f"no RDF graph at {source}: run `kg build --out {out}` first")
@@ -138,7 +140,8 @@ def validate_out(out: Path) -> tuple[Validation, Path]:
     except SyntaxError as exc:
         raise InputError(f"{source} is not valid N-Triples: {' '.join(str(exc).split())[:300]}") from exc
     result = _validate(triples, lambda: _store_of(path=source), None)
-    return result, _write(result, out)
+    with writing_into(out, out / REPORT_FILE):
+        return result, _write(result, out)
 
 
 def violation_count(report: Path) -> int:
