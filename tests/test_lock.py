@@ -199,6 +199,7 @@ def test_commands_writing_into_out_fail_while_a_build_holds_it(small_graph: Know
             assert result.returncode == 3, (args, result.stderr)
             assert f"another kg process (pid {os.getpid()}) is writing to {out}" in result.stderr
             assert "Traceback" not in result.stderr
+            assert result.stdout == ""  # refused before any work is shown
         assert sorted(p.name for p in out.iterdir()) == before  # nothing written, no temporary left
         elsewhere = tmp_path / "view.html"
         assert kg("viz", "--file", str(elsewhere)).returncode == 0

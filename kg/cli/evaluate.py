@@ -46,17 +46,17 @@ def eval_cmd(gold: tuple[Path, ...], out: Path, errors: bool, json_path: Path | 
     graph = out / "graph.jsonl"
     if not graph.is_file():
         raise InputError(f"{graph} not found: run `kg build --out {out}` first")
-    report = evaluate(graph, _gold_files(gold))
-    click.echo(format_rows(TABLE_COLUMNS, table_rows(report), OutputFormat.TABLE))
-    if errors:
-        click.echo(f"\nmissed ({len(report.missed)}):")
-        click.echo("\n".join(f"  - {m}" for m in report.missed) or "  (none)")
-        click.echo(f"\nspurious ({len(report.spurious)}):")
-        click.echo("\n".join(f"  + {s}" for s in report.spurious) or "  (none)")
     target = json_path or out / "eval.json"
-    try:
-        with writing_into(out, target):
+    with writing_into(out, target):  # before scoring: beside a running build, fail before printing anything
+        report = evaluate(graph, _gold_files(gold))
+        click.echo(format_rows(TABLE_COLUMNS, table_rows(report), OutputFormat.TABLE))
+        if errors:
+            click.echo(f"\nmissed ({len(report.missed)}):")
+            click.echo("\n".join(f"  - {m}" for m in report.missed) or "  (none)")
+            click.echo(f"\nspurious ({len(report.spurious)}):")
+            click.echo("\n".join(f"  + {s}" for s in report.spurious) or "  (none)")
+        try:
             write_text(target, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     click.echo(f"scores written to {target}")
