@@ -12,7 +12,6 @@ it does take.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import resource
@@ -25,25 +24,26 @@ import click
 from bench.run import RESULTS, corpus, machine
 from kg import gcpause
 from kg.model import KnowledgeGraph
-from kg.outputs import BACKGROUND, OUTPUTS, SHARED, get_writer
+from kg.outputs import BACKGROUND, OUTPUTS, get_writer, shared
+from kg.pgraph import to_property_graph
 from kg.pipeline import BuildSummary, extract_documents
 from kg.settings import Settings
 
-PGRAPH = "kg.pgraph:to_property_graph"
-DERIVATIONS: dict[str, str] = {SHARED: "RDF terms", PGRAPH: "property-graph rows"}
-"""What several writers share (made once per build), by target → the name the table shows."""
+Derivation = Callable[[KnowledgeGraph, Settings], object]
 
-NEEDS: dict[str, str] = {
-    **{name: SHARED for group in BACKGROUND for name in group},
-    **dict.fromkeys(("neo4j_csv", "graphml", "ladybug"), PGRAPH),
+
+def _pgraph_rows(graph: KnowledgeGraph, _settings: Settings) -> object:
+    return to_property_graph(graph)
+
+
+DERIVATIONS: dict[str, Derivation] = {"RDF terms": shared, "property-graph rows": _pgraph_rows}
+"""What several writers share (made once per build), by the name the table shows."""
+
+NEEDS: dict[str, Derivation] = {
+    **{name: shared for group in BACKGROUND for name in group},
+    **dict.fromkeys(("neo4j_csv", "graphml", "ladybug"), _pgraph_rows),
 }
 """Writer → the derivation it reads (made untimed before the writer is timed)."""
-
-
-def _call(target: str) -> Callable[[KnowledgeGraph, Settings], object]:
-    module, attr = target.split(":")
-    fn = getattr(importlib.import_module(module), attr)
-    return fn if target == SHARED else lambda graph, _settings: fn(graph)
 
 
 def _cpu() -> float:
@@ -80,12 +80,11 @@ def _alone(run: Callable[[], object], before: Callable[[], object] | None) -> di
 def measure(graph: KnowledgeGraph, settings: Settings, names: list[str]) -> dict[str, dict[str, float]]:
     """Wall and CPU seconds of each derivation and each named writer, each alone."""
     items: dict[str, dict[str, float]] = {}
-    for target, label in DERIVATIONS.items():
-        derive = _call(target)
+    for label, derive in DERIVATIONS.items():
         items[label] = _alone(lambda derive=derive: derive(graph, settings), None)  # type: ignore[misc]
     for name in names:
         writer, need = get_writer(name), NEEDS.get(name)
-        before = None if need is None else (lambda need=need: _call(need)(graph, settings))  # type: ignore[misc]
+        before = None if need is None else (lambda need=need: need(graph, settings))  # type: ignore[misc]
         items[name] = _alone(lambda writer=writer: writer(graph, settings), before)  # type: ignore[misc]
     return items
 
