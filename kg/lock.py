@@ -1,7 +1,7 @@
 """One build at a time per output folder, and a mark on a folder whose last build did not finish.
 
 `kg build` holds an exclusive flock on OUT/.kg.lock: a second build into the same OUT fails at once
-(as does `kg eval` or `kg viz` writing into OUT meanwhile, which hold it while they write),
+(as does `kg eval`, `kg viz` or `kg validate` writing into OUT meanwhile: they hold it too),
 and the OS drops the lock when the holder dies (even by SIGKILL), so a stale lock file never blocks.
 While it writes, OUT/.kg-incomplete exists; it is removed when every output is in place, so a build
 killed midway leaves the mark (outputs may then mix the old and the new build) until the next one.

@@ -130,17 +130,17 @@ def write_report(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
 
 
 def validate_out(out: Path) -> tuple[Validation, Path]:
-    """`kg validate`: validate OUT/rdf/graph.nt of a previous build and rewrite the report (holding OUT's
-    lock while it writes, so it fails at once rather than write beside a running build)."""
+    """`kg validate`: validate OUT/rdf/graph.nt of a previous build and rewrite the report, holding OUT's
+    lock throughout (like `kg eval`: beside a running build it fails before reading or writing)."""
     source = rdf_path(out, RdfFile.NTRIPLES)
     if not source.is_file():
         raise InputError(f"no RDF graph at {source}: run `kg build --out {out}` first")
-    try:
-        triples = ntriples_triples(path=source)
-    except SyntaxError as exc:
-        raise InputError(f"{source} is not valid N-Triples: {' '.join(str(exc).split())[:300]}") from exc
-    result = _validate(triples, lambda: _store_of(path=source), None)
     with writing_into(out, out / REPORT_FILE):
+        try:
+            triples = ntriples_triples(path=source)
+        except SyntaxError as exc:
+            raise InputError(f"{source} is not valid N-Triples: {' '.join(str(exc).split())[:300]}") from exc
+        result = _validate(triples, lambda: _store_of(path=source), None)
         return result, _write(result, out)
 
 
