@@ -29,3 +29,15 @@ class StoreError(KGError):
     """A store or server that cannot be reached, opened or written."""
 
     exit_code = 5
+
+
+class SchemaError(KGError):
+    """A schema or lexicon file kg cannot use (the message names the file and line)."""
+
+    exit_code = 2
+
+
+class DependencyError(KGError):
+    """An installed package lacks a file kg reads from it (the message names the version range kg needs)."""
+
+    exit_code = 1

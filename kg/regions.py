@@ -20,10 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 
 from kg.extract.lexicon import load
+from kg.package_files import package_file
 from kg.settings import LEXICON_DIR
 
 log = logging.getLogger(__name__)
@@ -68,13 +68,8 @@ def strip_suffix(name: str) -> str:
 
 
 def _source() -> Path:
-    spec = find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed: the division table ships with it")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "dictionary"
     # jionlp ships the table zipped and unzips it on first import; read whichever is there
-    text = folder / "china_location.txt"
-    return text if text.is_file() else folder / "china_location.zip"
+    return package_file("jionlp", "dictionary/china_location.txt", "dictionary/china_location.zip")
 
 
 def _common_words() -> frozenset[str]:
@@ -83,10 +78,7 @@ def _common_words() -> frozenset[str]:
     jieba's POS tags for rare place names are noisy, so only frequent words (>= _COMMON_FREQ) with a
     tag that is not a proper noun count; regions_short_forms.tsv corrects the rest (stop / keep).
     """
-    spec = find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    path = package_file("jieba", "dict.txt")
     out: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split(" ")

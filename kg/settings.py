@@ -11,7 +11,16 @@ DEFAULT_BASE_IRI = "https://w3id.org/ukg/"
 """Base of every IRI kg mints (override with --base-iri or KG_BASE_IRI)."""
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = ROOT / "schema"
+"""The source checkout (or, installed from a wheel, the site-packages folder holding kg)."""
+
+
+def _schema_dir() -> Path:
+    """schema/ as shipped inside the wheel (kg/_schema), else the checkout's top-level schema/."""
+    packaged = Path(__file__).resolve().parent / "_schema"
+    return packaged if packaged.is_dir() else ROOT / "schema"
+
+
+SCHEMA_DIR = _schema_dir()
 LEXICON_DIR = SCHEMA_DIR / "lexicon"
 
 

@@ -17,7 +17,6 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path
 
 import networkx as nx
@@ -27,6 +26,7 @@ from markupsafe import Markup
 from kg.errors import InputError
 from kg.export.atomic import write_text
 from kg.model import Entity, EntityType, KnowledgeGraph, Predicate
+from kg.package_files import package_file
 from kg.settings import Settings
 
 PHYSICS_LIMIT = 300
@@ -43,8 +43,11 @@ LAYOUT_CORE = 300
 _GOLDEN = math.pi * (3 - math.sqrt(5))
 
 TEMPLATES = Path(__file__).parent / "templates"
-VIS_JS = Path(str(find_spec("pyvis").origin)).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"  # type: ignore[union-attr]
-"""vis-network as pyvis ships it (found without importing pyvis, which pulls in IPython)."""
+
+
+def vis_network() -> Path:
+    """vis-network as pyvis ships it (found without importing pyvis, which pulls in IPython)."""
+    return package_file("pyvis", "lib/vis-9.1.2/vis-network.min.js")
 
 
 @dataclass(frozen=True)
@@ -338,7 +341,7 @@ def render_html(
     """The self-contained page for `graph` (capped to `cap` entities, with a note); `focus` selected."""
     shown, cap_note = most_connected(graph, cap, focus)
     data = page_data(shown, " ".join(n for n in (note, cap_note) if n), physics_limit, focus)
-    scripts = [_asset(VIS_JS), _asset(TEMPLATES / "graph.js")]
+    scripts = [_asset(vis_network()), _asset(TEMPLATES / "graph.js")]
     return _environment().get_template("graph.html.j2").render(
         title=title,
         entities=len(shown.entities),

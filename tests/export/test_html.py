@@ -14,7 +14,6 @@ from kg.export.html import (
     MAX_QUOTES,
     PREDICATE_STYLE,
     TYPE_STYLE,
-    VIS_JS,
     degrees,
     find_entity,
     layout,
@@ -24,6 +23,7 @@ from kg.export.html import (
     page_data,
     render_html,
     script_json,
+    vis_network,
     write_html,
 )
 from kg.export.jsonl import read_graph, write_articles, write_graph
@@ -72,7 +72,7 @@ def test_writes_graph_html_deterministically(small_graph: KnowledgeGraph, tmp_pa
 
 def test_self_contained(small_graph: KnowledgeGraph) -> None:
     html = render_html(small_graph)
-    lib = VIS_JS.read_text(encoding="utf-8")
+    lib = vis_network().read_text(encoding="utf-8")
     assert html.count(lib) == 1
     outside = html.replace(lib, "")
     assert not re.search(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", outside, re.I)
@@ -87,7 +87,7 @@ def test_self_contained(small_graph: KnowledgeGraph) -> None:
 
 def test_article_text_never_becomes_markup(small_graph: KnowledgeGraph) -> None:
     html = render_html(small_graph, title="<img src=x onerror=alert(1)>")
-    outside = html.replace(VIS_JS.read_text(encoding="utf-8"), "")
+    outside = html.replace(vis_network().read_text(encoding="utf-8"), "")
     assert "<script>alert(1)" not in html
     assert "<b>" not in outside
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
