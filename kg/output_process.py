@@ -26,14 +26,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
 from kg import gcpause
 from kg.errors import KGError, OutputError
+from kg.memo import release
 from kg.model import KnowledgeGraph
-from kg.outputs import Outcome, run_concurrently, run_in_order, shared
+from kg.outputs import BACKGROUND, Outcome, run_concurrently, run_in_order, shared
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,30 @@ def _group(graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...], re
     """A sibling forked by the lead child: run its group in order."""
     _die_with_parent(parent)
     _serve(lambda: run_in_order(graph, settings, names), result)
+
+
+def run_outputs(
+    graph: KnowledgeGraph, settings: Settings, names: Sequence[str], overlap: bool = True
+) -> tuple[list[Path], dict[str, float]]:
+    """Run the named writers; the paths written (in `names` order) and each writer's own seconds.
+
+    With `overlap` (and something to overlap), the BACKGROUND writers run in other processes while
+    this one runs the rest; their warnings are logged again here, their errors raised here."""
+    groups = tuple(g for g in (tuple(n for n in group if overlap and n in names) for group in BACKGROUND) if g)
+    background = {n for g in groups for n in g}
+    foreground = [n for n in names if n not in background]
+    try:
+        if not background or not foreground:
+            results, timings = run_in_order(graph, settings, names)
+        else:
+            with OutputProcess(graph, settings, groups) as child:
+                results, timings = run_in_order(graph, settings, foreground)
+                more, more_timings = child.result()
+            results.update(more)
+            timings.update(more_timings)
+    finally:
+        release()
+    return [p for n in names for p in results[n]], {n: timings[n] for n in names}
 
 
 def main(job: Path, result: Path) -> None:

@@ -1,4 +1,4 @@
-"""Registry of output writers and their runner (the RDF family in other processes, kg.output_process).
+"""Registry of output writers, and running them in this process (kg.output_process runs them beside it).
 
 Each entry maps a name to "module:function"; the function takes
 `(graph: KnowledgeGraph, settings: Settings)` and returns the paths it wrote.
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from kg.memo import release
 from kg.model import KnowledgeGraph
 from kg.settings import Settings
 
@@ -92,29 +91,3 @@ def run_concurrently(graph: KnowledgeGraph, settings: Settings, names: Sequence[
         futures = {name: pool.submit(_timed, name, graph, settings) for name in names}
         wait(futures.values())
     return _outcome((name, future.result()) for name, future in futures.items())
-
-
-def run_outputs(
-    graph: KnowledgeGraph, settings: Settings, names: Sequence[str], overlap: bool = True
-) -> tuple[list[Path], dict[str, float]]:
-    """Run the named writers; the paths written (in `names` order) and each writer's own seconds.
-
-    With `overlap` (and something to overlap), the BACKGROUND writers run in other processes while
-    this one runs the rest; their warnings are logged again here, their errors raised here."""
-    from kg.output_process import OutputProcess
-
-    groups = tuple(g for g in (tuple(n for n in group if overlap and n in names) for group in BACKGROUND) if g)
-    background = {n for g in groups for n in g}
-    foreground = [n for n in names if n not in background]
-    try:
-        if not background or not foreground:
-            results, timings = run_in_order(graph, settings, names)
-        else:
-            with OutputProcess(graph, settings, groups) as child:
-                results, timings = run_in_order(graph, settings, foreground)
-                more, more_timings = child.result()
-            results.update(more)
-            timings.update(more_timings)
-    finally:
-        release()
-    return [p for n in names for p in results[n]], {n: timings[n] for n in names}

@@ -23,7 +23,8 @@ from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
 from kg.lock import guarded_build
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
-from kg.outputs import OUTPUTS, run_outputs
+from kg.output_process import run_outputs
+from kg.outputs import OUTPUTS
 from kg.parallel import ordered_map
 from kg.parallel import start as start_engine
 from kg.progress import Bar

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.model import EntityType, KnowledgeGraph
-from kg.outputs import BACKGROUND, OUTPUTS, run_concurrently, run_in_order, run_outputs
+from kg.output_process import run_outputs
+from kg.outputs import BACKGROUND, OUTPUTS, run_concurrently, run_in_order
 from kg.settings import Settings
 
 

@@ -4,25 +4,32 @@ finder of the article."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.extract.matcher import Dictionaries, Matcher
 
+Loader = TypeVar("Loader", bound=Callable[[], Mapping[str, Any]])
 
-def word_lists() -> dict[str, Any]:
-    """Each list by name, read from its finder's module."""
-    from kg.extract import groups, initiatives, orgs, persons, regions
+_LOADERS: dict[str, Callable[[], Mapping[str, Any]]] = {}
+"""Each list's loader by name, registered by the finder module that owns the list."""
 
-    return {
-        "regions": regions.table_words(),
-        "groups": groups.taxonomy(),
-        "org_suffixes": orgs.suffix_words(),
-        "org_names": orgs.name_words(),
-        "brands": initiatives.brand_words(),
-        "titles": persons.title_words(),
-        "speech": persons.speech_words(),
-    }
+
+def word_list(name: str) -> Callable[[Loader], Loader]:
+    """Register the decorated function as the loader of list `name` (word → value) of the automaton."""
+
+    def register(loader: Loader) -> Loader:
+        if _LOADERS.setdefault(name, loader) is not loader:
+            raise ValueError(f"two loaders for word list {name!r}")
+        return loader
+
+    return register
+
+
+def word_lists() -> dict[str, Mapping[str, Any]]:
+    """Every registered list by name (sorted, so the automaton is the same whatever the import order)."""
+    return {name: _LOADERS[name]() for name in sorted(_LOADERS)}
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ class GroupHit:
     broader: str = ""
 
 
+@dictionaries.word_list("groups")
 @lru_cache(maxsize=1)
 def taxonomy() -> dict[str, tuple[str, str]]:
     """surface → (canonical, broader) for every canonical name and alias of the taxonomy."""

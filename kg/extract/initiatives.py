@@ -57,6 +57,7 @@ def _rejects() -> frozenset[str]:
     return frozenset(words("initiative_rejects.txt"))
 
 
+@dictionaries.word_list("brands")
 def brand_words() -> dict[str, str]:
     """Programme brand names and aliases → canonical name."""
     entries: dict[str, str] = {}

@@ -77,11 +77,13 @@ class OrgHit:
     rule: str = "orgs.suffix"
 
 
+@dictionaries.word_list("org_suffixes")
 def suffix_words() -> dict[str, str]:
     """Organisation suffix → kind (company, government …)."""
     return {r[0]: column(r, 1) for r in load("org_suffixes.tsv")}
 
 
+@dictionaries.word_list("org_names")
 def name_words() -> dict[str, str]:
     """Nation-wide organisation names and aliases → canonical name."""
     entries: dict[str, str] = {}

@@ -98,6 +98,7 @@ class PersonHit:
     rule: str
 
 
+@dictionaries.word_list("titles")
 def title_words() -> dict[str, str]:
     """The person titles (书记, 主席 …), each its own value."""
     return {t: t for t in words("person_titles.txt")}
@@ -245,6 +246,7 @@ def _title_chain_before(text: str, pos: int) -> int:
     return start
 
 
+@dictionaries.word_list("speech")
 def speech_words() -> dict[str, str]:
     """The speech verbs (说, 表示 …), each its own value."""
     return {v: v for v in _speech()}

@@ -37,6 +37,7 @@ def _table():  # noqa: ANN202 - the regions module may land later; imported lazi
     return divisions()
 
 
+@dictionaries.word_list("regions")
 def table_words() -> dict[str, str]:
     """The division-table surfaces matched in text (not the rejected ones, not bare suffixes)."""
     table = _table()
