@@ -12,7 +12,9 @@ from operator import attrgetter, itemgetter
 import pyarrow as pa
 
 from kg.pgraph import Columns, NodeRow, PropType, RelRow
-from kg.stores.ladybug_store import REL_ENDS
+
+REL_ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
+"""The leading key columns of a relationship COPY source: start and end node ids."""
 
 _TYPES: dict[PropType, pa.DataType] = {
     PropType.STRING: pa.string(), PropType.INT: pa.int64(), PropType.FLOAT: pa.float64(),

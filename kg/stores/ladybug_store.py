@@ -25,6 +25,8 @@ from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, NodeRow, PropertyGraph, PropType, RelRow, to_property_graph
 from kg.settings import Settings
+from kg.stores import ladybug_arrow
+from kg.stores.ladybug_arrow import REL_ENDS
 
 STORE_DIR = "ladybug"
 DB_FILE = "graph.lbug"
@@ -159,10 +161,6 @@ def _stage(path: Path, columns: Columns, rows: list[list[str]]) -> str:
     return _load_clause(path, columns, escaped)
 
 
-REL_ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
-"""The leading key columns of a relationship COPY source: start and end node ids."""
-
-
 class CopyGroup(NamedTuple):
     """The rows one COPY loads: a node label's (pair None) or a relationship type's between one label pair."""
 
@@ -215,7 +213,6 @@ ARROW_PARAM = "rows"
 
 def arrow_copies(pg: PropertyGraph) -> Iterator[tuple[str, dict[str, object]]]:
     """(COPY statement, parameters) per group with the rows as an Arrow table, built one group at a time."""
-    from kg.stores import ladybug_arrow  # pyarrow is imported only by a load that uses it
 
     for group in copy_groups(pg):
         if group.pair is None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.document import process_document
 from kg.extract import extract
 from kg.ingest import segment_articles
 from kg.model import Document
-from kg.pipeline import process_document
 from tests.extract.conftest import make_article
 
 DETERMINISTIC = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
