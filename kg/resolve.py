@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from kg import gcpause
+from kg.extract.sentences import sentences
 from kg.ids import entity_id, relation_id
 from kg.model import (
     Article,
@@ -85,31 +86,23 @@ class _Group:
             self.attrs[k].update(c)
 
 
-_STOPS = re.compile("[。！？!?；;…\n]")
-"""Characters that end a sentence of an article body."""
-
-
 class _Body:
-    """An article's body with its sentence stops found once, for quoting many mentions of it."""
+    """An article's body with its sentences found once (extraction's splitter, so a fact found here
+    quotes the same sentence a rule would), for quoting many mentions of it."""
 
     def __init__(self, article: Article) -> None:
         self.article = article
         self.text = article.body.text
-        self.stops = [m.start() for m in _STOPS.finditer(self.text)]
+        self.spans = sentences(self.text)
+        self.starts = [s for s, _ in self.spans]
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """The sentence around [start, end): after the last stop before `start`, through the first stop
-        at or after `end`, trimmed of whitespace."""
-        text, stops = self.text, self.stops
-        k = bisect_left(stops, start)
-        lo = stops[k - 1] + 1 if k else 0
-        j = bisect_left(stops, end)
-        hi = stops[j] + 1 if j < len(stops) else len(text)
-        while lo < hi and text[lo].isspace():
-            lo += 1
-        while hi > lo and text[hi - 1].isspace():
-            hi -= 1
-        return lo, hi
+        """From the start of the sentence holding `start` to the end of the one holding `end`."""
+        if not self.spans:
+            return start, end
+        k = max(bisect_right(self.starts, start) - 1, 0)
+        j = max(bisect_right(self.starts, max(end - 1, start)) - 1, k)
+        return min(self.spans[k][0], start), max(self.spans[j][1], end)
 
     def evidence(self, m: Mention, rule: str, confidence: float) -> Evidence:
         """The sentence around a mention, clipped to the run of body text copied unchanged from the

@@ -84,6 +84,16 @@ def test_region_gets_table_attrs_and_parent_chain():
     assert (ev.start, ev.end) == (OFFSET, OFFSET + len(ev.quote))
 
 
+def test_region_evidence_quotes_extractions_sentence():
+    """The closing quote of the sentence before stays with that sentence (extraction's splitter)."""
+    body = "他说：“很好。”近日，兰州有关部门开会。"
+    a = article("a.txt", 0, body)
+    g = resolve([extraction(a, [mention(body, T.REGION, "兰州", "兰州市", code="620100")])], [a])
+    (ev,) = g.relations[0].evidence
+    assert ev.quote == "近日，兰州有关部门开会。"
+    assert (ev.start, ev.end) == (OFFSET + body.index("近日"), OFFSET + len(body))
+
+
 def test_county_without_code_resolved_by_name_full_chain():
     body = "民乐县的工作很好。"
     a = article("a.txt", 0, body)
