@@ -5,7 +5,7 @@
 Writes DIR/pages/page_00001.txt … (several articles per page, laid out like the seed pages:
 headline, 本报讯(记者…) by-line, paragraphs) and DIR/truth.jsonl (one line per article, the format
 of ../shared/gold/seeds/*.jsonl, readable by `kg eval`). Regions come from the national division
-table (kg.regions.divisions()), worker groups from schema/lexicon/worker_groups.tsv; everything else
+table (kg.divisions.divisions()), worker groups from schema/lexicon/worker_groups.tsv; everything else
 (initiative names, companies, people) is composed from syllable pools, so no name is a seed's.
 The same seed and size give byte-identical files.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from kg.regions import Division, divisions
+from kg.divisions import Division, divisions
 from kg.settings import LEXICON_DIR
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}

@@ -21,6 +21,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from kg import gcpause
+from kg.divisions import Division, divisions
 from kg.extract.sentences import sentences
 from kg.ids import entity_id, relation_id
 from kg.model import (
@@ -34,7 +35,6 @@ from kg.model import (
     Predicate,
     Relation,
 )
-from kg.regions import Division, divisions
 
 T = EntityType
 MAX_CONFIDENCE = 0.99

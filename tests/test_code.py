@@ -22,7 +22,7 @@ def test_no_import_cycles() -> None:
 
 
 def test_imports_inside_functions_count() -> None:
-    assert "kg.regions" in imports("kg.extract.regions")  # imported inside a function there
+    assert "kg.divisions" in imports("kg.extract.regions")  # imported inside a function there
 
 
 def test_from_package_import_submodule() -> None:
@@ -32,6 +32,6 @@ def test_from_package_import_submodule() -> None:
 
 def test_cache_hashes_the_whole_per_document_work() -> None:
     names = {p.relative_to(PACKAGE.parent).as_posix() for p in closure(WORK)}
-    assert {"kg/document.py", "kg/extract/orgs.py", "kg/ingest/segment.py", "kg/regions.py",
+    assert {"kg/document.py", "kg/extract/orgs.py", "kg/ingest/segment.py", "kg/divisions.py",
             "kg/extract/lexicon.py", "kg/model.py"} <= names
     assert not names & {"kg/pipeline.py", "kg/resolve.py", "kg/outputs.py", "kg/cli/build.py"}

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.extract import dictionaries
+from kg.extract.common_words import all_common
 from kg.extract.lexicon import alias_list, column, load, words
 from kg.extract.matcher import Matcher, alternation
-from kg.extract.vocab import all_common
 from kg.model import quick_init
 
 HAN = "\u4e00-\u9fff"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import dictionaries
+from kg.extract.common_words import crossing_word, is_common
 from kg.extract.lexicon import words
 from kg.extract.matcher import Matcher
 from kg.extract.regions import is_place
-from kg.extract.vocab import crossing_word, is_common
 from kg.model import quick_init
 
 HAN = "\u4e00-\u9fff"

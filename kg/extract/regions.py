@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import dictionaries
+from kg.extract.common_words import crossing_word, is_common
 from kg.extract.lexicon import column, load, words
 from kg.extract.matcher import Matcher
-from kg.extract.vocab import crossing_word, is_common
 from kg.model import quick_init
 
 HAN = "\u4e00-\u9fff"
@@ -32,7 +32,7 @@ class Place:
 
 @lru_cache(maxsize=1)
 def _table():  # noqa: ANN202 - the regions module may land later; imported lazily
-    from kg.regions import divisions
+    from kg.divisions import divisions
 
     return divisions()
 

@@ -4,8 +4,8 @@ used to tell a name boundary from a word that runs across it (真金白银, 新�
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
+
+from kg.package_files import package_file
 
 MIN_FREQ = 300
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
@@ -14,10 +14,7 @@ PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Words of 2–4 characters with frequency ≥ MIN_FREQ whose tag is not a proper noun."""
-    spec = find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    path = package_file("jieba", "dict.txt")
     out: set[str] = set()
     with path.open(encoding="utf-8") as fh:
         for line in fh:

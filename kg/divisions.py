@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kg.extract.common_words import common_words
 from kg.extract.lexicon import load
 from kg.package_files import package_file
 from kg.settings import LEXICON_DIR
@@ -72,24 +73,6 @@ def _source() -> Path:
     return package_file("jionlp", "dictionary/china_location.txt", "dictionary/china_location.zip")
 
 
-def _common_words() -> frozenset[str]:
-    """Frequent ordinary words of jieba's dictionary, used to drop county short forms that are words.
-
-    jieba's POS tags for rare place names are noisy, so only frequent words (>= _COMMON_FREQ) with a
-    tag that is not a proper noun count; regions_short_forms.tsv corrects the rest (stop / keep).
-    """
-    path = package_file("jieba", "dict.txt")
-    out: set[str] = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split(" ")
-        if (len(parts) == 3 and 2 <= len(parts[0]) <= 4 and int(parts[1]) >= _COMMON_FREQ
-                and parts[2] not in _PROPER_TAGS):
-            out.add(parts[0])
-    return frozenset(out)
-
-
-_COMMON_FREQ = 300
-_PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 
 
 def _short_rules() -> tuple[frozenset[str], frozenset[str]]:
@@ -241,9 +224,9 @@ def _build(src: Path) -> list[Division]:
     stop, keep = _short_rules()
     if src.suffix == ".zip":
         with zipfile.ZipFile(src) as archive, archive.open("china_location.txt") as raw:
-            return parse(io.TextIOWrapper(raw, encoding="utf-8"), _common_words(), stop, keep)
+            return parse(io.TextIOWrapper(raw, encoding="utf-8"), common_words(), stop, keep)
     with src.open(encoding="utf-8") as fh:
-        return parse(fh, _common_words(), stop, keep)
+        return parse(fh, common_words(), stop, keep)
 
 
 @lru_cache(maxsize=1)

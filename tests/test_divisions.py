@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.regions import Division, divisions, parse, strip_suffix
+from kg.divisions import Division, divisions, parse, strip_suffix
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_table_is_a_tree(table):
 
 def test_table_reads_from_jionlp_zip_as_shipped() -> None:
     """A fresh install has only dictionary/china_location.zip until jionlp is imported once."""
-    from kg import regions
+    from kg import divisions as regions
 
     zipped = regions._source().with_name("china_location.zip")
     items = regions._build(zipped)
