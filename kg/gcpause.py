@@ -1,9 +1,10 @@
 """Pause Python's cyclic garbage collector for the length of a build.
 
 A build allocates millions of small acyclic objects (dataclasses, tuples, strings), and every automatic
-collection walks all live objects again: about a third of the RDF stage's time at 10 MB. Reference
-counting still frees everything at once; the few cycles a build leaves (about 600 objects per MB of
-text) wait for the first collection after the pause. Forked extraction workers inherit the pause.
+collection walks all live objects again (bench/README gives the cost). Reference counting still frees
+everything at once; the few cycles a build leaves wait for the first collection after the pause.
+Used once per process at the top (kg.pipeline's build, kg.output_process's children), never inside a
+stage; forked extraction workers inherit the pause.
 """
 
 from __future__ import annotations

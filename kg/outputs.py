@@ -46,8 +46,7 @@ BACKGROUND: tuple[tuple[str, ...], ...] = (("rdf",), ("oxigraph",), ("shacl",))
 family shares one set of N-Triples terms (`kg.rdf.convert.to_rdf`, made once before the groups part)
 and the property-graph family (CSV, GraphML, LadybugDB) one set of rows (`kg.pgraph.to_property_graph`),
 so each family is derived once. Everything after resolution is CPU-bound; more, smaller processes pack
-the two cores better at the end (measured at 10 MB: outputs 18.4-20.9 s in three groups against
-19.1-22.8 s with the store load and SHACL in one)."""
+the two cores better at the end (bench/README gives the measurements)."""
 
 SHARED = "kg.rdf.convert:prepare"
 """What the BACKGROUND groups share, made once in the first of their processes before it forks the others."""

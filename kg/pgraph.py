@@ -24,7 +24,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar
 
-from kg import gcpause
 from kg.export.jsonl import read_graph
 from kg.ids import article_id
 from kg.memo import last_graph
@@ -307,8 +306,7 @@ def _endpoints(rels: list[RelRow]) -> dict[str, tuple[tuple[str, str], ...]]:
 def to_property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     """The property-graph rows of `graph`, sorted by (label, id) and (type, id) for deterministic output
     (memoised: the CSV, GraphML and LadybugDB outputs of one build share them)."""
-    with gcpause.paused():
-        return _property_graph(graph)
+    return _property_graph(graph)
 
 
 def _property_graph(graph: KnowledgeGraph) -> PropertyGraph:

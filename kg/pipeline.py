@@ -242,8 +242,9 @@ def _extract_documents(
 def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) -> KnowledgeGraph:
     """The whole in-memory pipeline: files → KnowledgeGraph (no outputs written)."""
     skipped = [] if skipped is None else skipped
-    documents, articles = load_articles(inputs, skipped)
-    return resolve(extract_all(articles, documents), articles)
+    with gcpause.paused():
+        documents, articles = load_articles(inputs, skipped)
+        return resolve(extract_all(articles, documents), articles)
 
 
 def _check_out(out: Path) -> None:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
-from kg import gcpause
 from kg.divisions import Division, divisions
 from kg.extract.sentences import sentences
 from kg.ids import entity_id, relation_id
@@ -408,18 +407,17 @@ class Collector:
 
     def graph(self, articles: Sequence[Article]) -> KnowledgeGraph:
         """Resolution's second half: names merged, entities built, relations between their ids (sorted by id)."""
-        with gcpause.paused():
-            groups, facts, renames = self.finish()
-            _fact_ends(facts, renames, groups)
-            merge = _merge_map(groups)
-            entities = _entities(groups, merge)
-            ids = {k: entities[winner].id for k, winner in merge.items()}
-            relations = _relations(facts, renames, ids)
-            return KnowledgeGraph(
-                entities=tuple(sorted(entities.values(), key=lambda e: e.id)),
-                relations=tuple(sorted(relations, key=lambda r: r.id)),
-                articles=tuple(articles),
-            )
+        groups, facts, renames = self.finish()
+        _fact_ends(facts, renames, groups)
+        merge = _merge_map(groups)
+        entities = _entities(groups, merge)
+        ids = {k: entities[winner].id for k, winner in merge.items()}
+        relations = _relations(facts, renames, ids)
+        return KnowledgeGraph(
+            entities=tuple(sorted(entities.values(), key=lambda e: e.id)),
+            relations=tuple(sorted(relations, key=lambda r: r.id)),
+            articles=tuple(articles),
+        )
 
 
 class _Article:
@@ -584,8 +582,7 @@ def _relations(facts: _Facts, renames: Renames, ids: dict[Key, str]) -> list[Rel
 
 def resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> KnowledgeGraph:
     """Merge every article's mentions and candidates into one graph (entities and relations sorted by id)."""
-    with gcpause.paused():
-        return _resolve(extractions, articles)
+    return _resolve(extractions, articles)
 
 
 def _resolve(extractions: Sequence[Extraction], articles: Sequence[Article]) -> KnowledgeGraph:

@@ -35,3 +35,14 @@ def test_cache_hashes_the_whole_per_document_work() -> None:
     assert {"kg/document.py", "kg/extract/orgs.py", "kg/ingest/segment.py", "kg/divisions.py",
             "kg/extract/lexicon.py", "kg/model.py"} <= names
     assert not names & {"kg/pipeline.py", "kg/resolve.py", "kg/outputs.py", "kg/cli/build.py"}
+
+
+RUNTIME = {"kg.gcpause", "kg.parallel", "kg.output_process", "kg.memo", "kg.lock", "kg.cache", "kg.progress"}
+"""How a build runs (processes, forking, collector pauses, memoisation, locks, the cache, progress bars)."""
+
+
+def test_stages_never_import_the_runtime() -> None:
+    stages = [m for m in modules() if m.startswith(("kg.ingest", "kg.extract", "kg.resolve", "kg.document"))]
+    reached = {m: sorted(p.relative_to(PACKAGE.parent).as_posix() for p in closure(m)) for m in stages}
+    runtime_files = {m.replace(".", "/") + ".py" for m in RUNTIME}
+    assert {m: sorted(set(files) & runtime_files) for m, files in reached.items() if set(files) & runtime_files} == {}
