@@ -24,7 +24,7 @@ import click
 from bench.run import RESULTS, corpus, machine
 from kg import gcpause
 from kg.model import KnowledgeGraph
-from kg.outputs import BACKGROUND, OUTPUTS, get_writer, shared
+from kg.outputs import BACKGROUND, OUTPUTS, get_writer, prepare_shared
 from kg.pgraph import to_property_graph
 from kg.pipeline import BuildSummary, extract_documents
 from kg.settings import Settings
@@ -36,11 +36,11 @@ def _pgraph_rows(graph: KnowledgeGraph, _settings: Settings) -> object:
     return to_property_graph(graph)
 
 
-DERIVATIONS: dict[str, Derivation] = {"RDF terms": shared, "property-graph rows": _pgraph_rows}
+DERIVATIONS: dict[str, Derivation] = {"RDF terms": prepare_shared, "property-graph rows": _pgraph_rows}
 """What several writers share (made once per build), by the name the table shows."""
 
 NEEDS: dict[str, Derivation] = {
-    **{name: shared for group in BACKGROUND for name in group},
+    **{name: prepare_shared for group in BACKGROUND for name in group},
     **dict.fromkeys(("neo4j_csv", "graphml", "ladybug"), _pgraph_rows),
 }
 """Writer → the derivation it reads (made untimed before the writer is timed)."""

@@ -34,7 +34,7 @@ from kg import gcpause
 from kg.errors import KGError, OutputError
 from kg.memo import release
 from kg.model import KnowledgeGraph
-from kg.outputs import BACKGROUND, Outcome, run_concurrently, run_in_order, shared
+from kg.outputs import BACKGROUND, Outcome, prepare_shared, run_concurrently, run_in_order
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def run_groups(graph: KnowledgeGraph, settings: Settings, groups: Groups, result
     in threads, with one outcome in `results[0]`."""
     with gcpause.paused():
         try:
-            shared(graph, settings)
+            prepare_shared(graph, settings)
         except Exception:  # noqa: BLE001 - each writer needing the terms meets the error again and reports it
             pass
     siblings = []

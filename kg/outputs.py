@@ -52,7 +52,7 @@ SHARED = "kg.rdf.convert:prepare"
 """What the BACKGROUND groups share, made once in the first of their processes before it forks the others."""
 
 
-def shared(graph: KnowledgeGraph, settings: Settings) -> None:
+def prepare_shared(graph: KnowledgeGraph, settings: Settings) -> None:
     """Make the derivation the BACKGROUND groups share (memoised, so forked processes inherit it)."""
     module, attr = SHARED.split(":")
     getattr(importlib.import_module(module), attr)(graph, settings)

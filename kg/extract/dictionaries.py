@@ -33,11 +33,11 @@ def word_lists() -> dict[str, Mapping[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def shared() -> Dictionaries:
+def automaton() -> Dictionaries:
     """Every list, loaded and merged once per process."""
     return Dictionaries(word_lists())
 
 
 def matcher(name: str) -> Matcher[Any]:
     """The matcher of one list of the shared automaton."""
-    return shared().matcher(name)
+    return automaton().matcher(name)

@@ -13,12 +13,12 @@ from click.testing import CliRunner
 
 from bench import outputs as bench_outputs
 from bench.outputs import DERIVATIONS, NEEDS, _alone, main, table
-from kg.outputs import BACKGROUND, OUTPUTS, shared
+from kg.outputs import BACKGROUND, OUTPUTS, prepare_shared
 
 
 def test_every_writer_of_a_family_reads_its_derivation() -> None:
     rows = DERIVATIONS["property-graph rows"]
-    assert {n for n, need in NEEDS.items() if need is shared} == {n for g in BACKGROUND for n in g}
+    assert {n for n, need in NEEDS.items() if need is prepare_shared} == {n for g in BACKGROUND for n in g}
     assert {n for n, need in NEEDS.items() if need is rows} == {"neo4j_csv", "graphml", "ladybug"}
     assert set(NEEDS) <= set(OUTPUTS)
 
