@@ -203,6 +203,10 @@ def _predicates(g: _Triples, types: tuple[TypeSpec, ...]) -> tuple[PredicateSpec
             continue
         domain, range_ = _ends(g, s, _DOMAIN, known), _ends(g, s, _RANGE, known)
         if domain is None or range_ is None:
+            ends = set(g.classes(s, _DOMAIN) + g.classes(s, _RANGE))
+            if ends & known.keys() or any(k[0] == s and k[1].startswith(KGS_NS) for k in g.by):
+                raise SchemaError(f"{g.path}: {_local(s)}: a predicate's rdfs:domain and rdfs:range must be "
+                                  f"declared entity types (classes with kgs:idPrefix), one or an owl:unionOf list")
             continue
         name = _local(s)
         out.append(PredicateSpec(
@@ -231,6 +235,10 @@ def read_schema(path: Path) -> Schema:
     prefixes = [t.id_prefix for t in types]
     if len(set(prefixes)) != len(prefixes):
         raise SchemaError(f"{path}: two entity types share an id prefix ({', '.join(prefixes)})")
+    lexicon = path.parent / "lexicon"
+    for t in types:
+        if t.lexicon and not (lexicon / t.lexicon).is_file():
+            raise SchemaError(f"{path}: {t.value}: kgs:lexicon {t.lexicon!r} is not a file in {lexicon}")
     terms = tuple(_local(s) for s in g.order if s.startswith(UKG_NS) and g.objects(s, _TYPE))
     return Schema(path, types, _predicates(g, types), _attributes(g, types), terms)
 

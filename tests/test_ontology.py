@@ -95,3 +95,15 @@ def test_a_predicate_between_non_entity_classes_is_not_a_predicate(tmp_path: Pat
     added = "\nukg:cites a owl:ObjectProperty ; rdfs:domain ukg:Fact ; rdfs:range ukg:Article .\n"
     spec = read_schema(_copy(tmp_path, added))
     assert [p.value for p in spec.predicates] == [p.value for p in Predicate]
+
+
+def test_a_predicate_with_an_undeclared_end_is_refused(tmp_path: Path) -> None:
+    added = "\nukg:wins a owl:ObjectProperty ; kgs:cue \"荣获\" ; rdfs:domain ukg:UnionBody ; rdfs:range ukg:Awrd .\n"
+    with pytest.raises(SchemaError, match=r"ontology\.ttl: wins: a predicate's rdfs:domain and rdfs:range"):
+        read_schema(_copy(tmp_path, added))
+
+
+def test_a_missing_lexicon_file_is_refused(tmp_path: Path) -> None:
+    added = '\nukg:Award a owl:Class ; kgs:idPrefix "aw" ; kgs:lexicon "awards.txt" .\n'
+    with pytest.raises(SchemaError, match=r"Award: kgs:lexicon 'awards.txt' is not a file"):
+        read_schema(_copy(tmp_path, added))
