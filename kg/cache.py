@@ -1,9 +1,9 @@
 """Per-document extraction cache under OUT/.cache/: results keyed by document content and extractor version.
 
 Key = sha256(version key, document id, document text). The version key hashes the kg version, every
-lexicon file's name and bytes, the source of the per-document work (kg.document and every kg module it
-imports, found by kg.code: no hand-kept list) and the versions of the libraries they read (jieba,
-jionlp), so a change to any of them starts a fresh cache (older versions are pruned).
+lexicon file's name and bytes, schema/ontology.ttl, the source of the per-document work (kg.document
+and every kg module it imports, found by kg.code: no hand-kept list) and the versions of the libraries
+they read (jieba, jionlp), so a change to any of them starts a fresh cache (older versions are pruned).
 Entries are pickles written by this program into the user's own output folder: trusted like any
 file there; an unreadable entry is a miss, never an error.
 """
@@ -24,13 +24,14 @@ from kg import __version__
 from kg.code import PACKAGE, closure
 from kg.export.atomic import atomic_path
 from kg.model import Document
-from kg.settings import CACHE_DIR, LEXICON_DIR
+from kg.settings import CACHE_DIR, LEXICON_DIR, SCHEMA_DIR
 
 log = logging.getLogger(__name__)
 
 WORK = "kg.document"
 """The module of the per-document work: its source and that of everything it imports is hashed."""
 LIBRARIES = ("jieba", "jionlp", "opencc", "pyahocorasick")
+ONTOLOGY = SCHEMA_DIR / "ontology.ttl"
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -53,8 +54,9 @@ def version_key(lexicon_dir: Path | None = None) -> str:
 
 
 def _stamp(lexicon_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and mtimes of the lexicon files: a cheap look whether the full hash must be redone."""
-    return tuple((f.name, (st := f.stat()).st_size, st.st_mtime_ns) for f in _files([lexicon_dir]))
+    """Names, sizes and mtimes of the lexicon files and the ontology (its declared types and predicates
+    are extracted too): a cheap look whether the full hash must be redone."""
+    return tuple((f.name, (st := f.stat()).st_size, st.st_mtime_ns) for f in _files([lexicon_dir, ONTOLOGY]))
 
 
 @lru_cache(maxsize=8)
@@ -63,7 +65,8 @@ def _version_key(lexicon_dir: Path, stamp: tuple[tuple[str, int, int], ...]) -> 
     h.update(f"kg {__version__} py {sys.version_info[:2]}\n".encode())
     for lib in LIBRARIES:
         h.update(f"{lib} {_lib_version(lib)}\n".encode())
-    for base, files in ((lexicon_dir, _files([lexicon_dir])), (PACKAGE.parent, [*closure(WORK), Path(__file__)])):
+    for base, files in ((lexicon_dir, _files([lexicon_dir])), (ONTOLOGY.parent, [ONTOLOGY]),
+                        (PACKAGE.parent, [*closure(WORK), Path(__file__)])):
         for f in files:
             h.update(f.relative_to(base).as_posix().encode() + b"\0")
             h.update(hashlib.sha256(f.read_bytes()).digest())

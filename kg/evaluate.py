@@ -15,23 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.model import CORE_PREDICATES, CORE_TYPES, EntityType, Predicate
+from kg.model import CORE_PREDICATES, CORE_TYPES, SYMMETRIC, EntityType, Predicate
+from kg.ontology import schema
 from kg.resolve import normalise_name
 
-SYMMETRIC = frozenset({Predicate.PARTNERS_WITH})
 _TYPES = {t.value: t for t in EntityType}
 _PREDICATES = {p.value: p for p in Predicate} | {p.label: p for p in Predicate}
-_T = EntityType
-_ANY = frozenset(EntityType)
 _DOMAIN: dict[Predicate, tuple[frozenset[EntityType], frozenset[EntityType]]] = {
-    Predicate.RUNS: (frozenset({_T.UNION_BODY, _T.ORGANIZATION}), frozenset({_T.INITIATIVE})),
-    Predicate.SERVES: (frozenset({_T.INITIATIVE}), frozenset({_T.WORKER_GROUP})),
-    Predicate.LOCATED_IN: (_ANY - {_T.PERSON}, frozenset({_T.REGION})),
-    Predicate.PARTNERS_WITH: (_ANY, _ANY),
-    Predicate.GUIDES: (_ANY, _ANY),
-    Predicate.HAS_ROLE: (frozenset({_T.PERSON}), _ANY),
+    Predicate(p.value): (frozenset(map(EntityType, p.domain)), frozenset(map(EntityType, p.range)))
+    for p in schema().predicates
 }
-"""Which endpoint types a gold relation's names are looked up in when a name has several types."""
+"""Which endpoint types a gold relation's names are looked up in first when a name has several types: the
+predicate's rdfs:domain and rdfs:range in schema/ontology.ttl."""
 
 
 @dataclass

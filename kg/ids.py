@@ -5,15 +5,10 @@ from __future__ import annotations
 import hashlib
 
 from kg.model import EntityType, Predicate
+from kg.ontology import schema
 
-_PREFIX = {
-    EntityType.UNION_BODY: "ub",
-    EntityType.INITIATIVE: "in",
-    EntityType.WORKER_GROUP: "wg",
-    EntityType.REGION: "rg",
-    EntityType.ORGANIZATION: "org",
-    EntityType.PERSON: "per",
-}
+_PREFIX = {EntityType(t.value): t.id_prefix for t in schema().types}
+"""Each type's id prefix (kgs:idPrefix in schema/ontology.ttl)."""
 
 
 def _digest(*parts: str) -> str:

@@ -1,7 +1,8 @@
 """The typed model shared by every stage: documents, articles, mentions, entities, relations.
 
-No I/O here. Offsets always index the *original* decoded document text
-(`Document.text`); cleaned text carries a `pieces` map back to it.
+The entity types and predicates are read from the schema (kg.ontology); no other I/O. Offsets always
+index the *original* decoded document text (`Document.text`); cleaned text carries a `pieces` map back
+to it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, TypeVar
+
+from kg.ontology import schema
 
 T = TypeVar("T")
 
@@ -48,41 +51,27 @@ def quick_init(cls: type[T] | None = None, *, compact: bool = False) -> Any:
     return cls
 
 
-class EntityType(StrEnum):
-    """The six entity types of the guideline."""
-
-    UNION_BODY = "UnionBody"
-    INITIATIVE = "Initiative"
-    WORKER_GROUP = "WorkerGroup"
-    REGION = "Region"
-    ORGANIZATION = "Organization"
-    PERSON = "Person"
-
-
-CORE_TYPES = (
-    EntityType.UNION_BODY,
-    EntityType.INITIATIVE,
-    EntityType.WORKER_GROUP,
-    EntityType.REGION,
-)
-
-
-class Predicate(StrEnum):
-    """The six predicates of the guideline; `label` is the property-graph relationship type."""
-
-    RUNS = "runs"
-    SERVES = "serves"
-    LOCATED_IN = "located_in"
-    PARTNERS_WITH = "partners_with"
-    GUIDES = "guides"
-    HAS_ROLE = "has_role"
+class _PredicateBase(StrEnum):
+    """Base of Predicate (an enum with no members can be extended by the functional API)."""
 
     @property
     def label(self) -> str:
+        """The property-graph relationship type: the value in upper case (RUNS, LOCATED_IN)."""
         return self.value.upper()
 
 
-CORE_PREDICATES = (Predicate.RUNS, Predicate.SERVES, Predicate.LOCATED_IN)
+_SCHEMA = schema()
+EntityType = StrEnum(  # type: ignore[misc]
+    "EntityType", [(t.member, t.value) for t in _SCHEMA.types], module=__name__, qualname="EntityType")
+EntityType.__doc__ = "The entity types declared in schema/ontology.ttl (UNION_BODY = \"UnionBody\", …)."
+Predicate = _PredicateBase(  # type: ignore[call-overload]
+    "Predicate", [(p.member, p.value) for p in _SCHEMA.predicates], module=__name__, qualname="Predicate")
+Predicate.__doc__ = "The predicates declared in schema/ontology.ttl (RUNS = \"runs\", …); `label` is the graph type."
+
+CORE_TYPES: tuple[EntityType, ...] = tuple(EntityType(t.value) for t in _SCHEMA.types if t.core)
+CORE_PREDICATES: tuple[Predicate, ...] = tuple(Predicate(p.value) for p in _SCHEMA.predicates if p.core)
+SYMMETRIC: frozenset[Predicate] = frozenset(Predicate(p.value) for p in _SCHEMA.predicates if p.symmetric)
+"""Predicates declared owl:SymmetricProperty: stored and scored with the ends in id order."""
 
 
 @quick_init(compact=True)

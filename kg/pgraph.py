@@ -3,7 +3,7 @@
 Every property-graph writer (LadybugDB, Neo4j push, neo4j-admin CSV, GraphML)
 builds from these rows, so they all agree on labels, types and properties.
 
-Model: node labels are the six entity types plus Article; every node has
+Model: node labels are the entity types of schema/ontology.ttl plus Article; every node has
 `id`, `name`, `aliases` (list), `articles` (list of "doc#index"); Region adds
 `level` and `code`; other entity attributes become string properties.
 Relationship types are the predicates in upper case plus MENTIONS
@@ -34,6 +34,7 @@ from kg.model import (
     Predicate,
     Relation,
 )
+from kg.ontology import schema
 
 ARTICLE = "Article"
 MENTIONS = "MENTIONS"
@@ -82,17 +83,12 @@ ATTR_RENAMES = {"adcode": "code"}
 
 _SAFE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
-UB, INI, WG, RG, ORG, PER = (t.value for t in EntityType)
 REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
-    Predicate.RUNS.label: ((UB, INI), (ORG, INI)),
-    Predicate.SERVES.label: ((INI, WG),),
-    Predicate.LOCATED_IN.label: ((UB, RG), (ORG, RG), (RG, RG)),
-    Predicate.PARTNERS_WITH.label: ((UB, ORG), (UB, UB)),
-    Predicate.GUIDES.label: ((UB, UB),),
-    Predicate.HAS_ROLE.label: ((PER, UB), (PER, ORG)),
+    **{p.label: p.endpoints for p in schema().predicates},
     MENTIONS: tuple((ARTICLE, t.value) for t in EntityType),
 }
-"""The (start label, end label) pairs of each relationship type the guideline allows."""
+"""The (start label, end label) pairs of each relationship type: every rdfs:domain × rdfs:range pair the
+predicate declares in schema/ontology.ttl (rows with any other pair add it, see `_endpoints`)."""
 
 
 @dataclass(frozen=True)

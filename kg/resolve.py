@@ -24,6 +24,7 @@ from kg.divisions import Division, divisions
 from kg.extract.sentences import sentences
 from kg.ids import entity_id, relation_id
 from kg.model import (
+    SYMMETRIC,
     Article,
     Entity,
     EntityType,
@@ -44,7 +45,6 @@ WRITTEN_PARENT_CONFIDENCE = 0.8
 """A place missing from the table, under the region written just before it."""
 MERGE_TYPES = frozenset({T.UNION_BODY, T.INITIATIVE, T.ORGANIZATION, T.PERSON})
 """Types whose near-duplicate names merge across articles (regions and worker groups have canonical lists)."""
-SYMMETRIC = frozenset({Predicate.PARTNERS_WITH})
 _ENTITY_ATTR_SKIP = frozenset({"parent"})
 _QUOTES_SPACE = re.compile(r"[“”‘’\"'「」『』《》〈〉\s]")
 

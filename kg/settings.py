@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _schema_dir() -> Path:
-    """schema/ as shipped inside the wheel (kg/_schema), else the checkout's top-level schema/."""
+    """$KG_SCHEMA_DIR when set (a copy of schema/ that extends kg: see kg.ontology), else schema/ as
+    shipped inside the wheel (kg/_schema), else the checkout's top-level schema/."""
+    if os.environ.get("KG_SCHEMA_DIR"):
+        return Path(os.environ["KG_SCHEMA_DIR"]).resolve()
     packaged = Path(__file__).resolve().parent / "_schema"
     return packaged if packaged.is_dir() else ROOT / "schema"
 

@@ -1,12 +1,7 @@
-// q09: number of entities per type (types with no entity are left out).
-MATCH (n:UnionBody) WITH count(n) AS c WHERE c > 0 RETURN 'UnionBody' AS type, c AS n
-UNION ALL
-MATCH (n:Initiative) WITH count(n) AS c WHERE c > 0 RETURN 'Initiative' AS type, c AS n
-UNION ALL
-MATCH (n:WorkerGroup) WITH count(n) AS c WHERE c > 0 RETURN 'WorkerGroup' AS type, c AS n
-UNION ALL
-MATCH (n:Region) WITH count(n) AS c WHERE c > 0 RETURN 'Region' AS type, c AS n
-UNION ALL
-MATCH (n:Organization) WITH count(n) AS c WHERE c > 0 RETURN 'Organization' AS type, c AS n
-UNION ALL
-MATCH (n:Person) WITH count(n) AS c WHERE c > 0 RETURN 'Person' AS type, c AS n
+// q09: number of entities per type (every node label but Article; types with no entity are left out).
+// labels(n) is a list in Neo4j and a string in LadybugDB: the CASE gives the one label as a string on both.
+MATCH (n)
+WITH CASE WHEN size(labels(n)) = 1 THEN labels(n)[0] ELSE labels(n) END AS type
+WHERE type <> 'Article'
+RETURN type, count(*) AS n
+ORDER BY type

@@ -76,3 +76,13 @@ def test_lexicon_change_invalidates(pages: Path, tmp_path: Path, monkeypatch: py
     groups.write_text(groups.read_text(encoding="utf-8") + "# a new comment line\n", encoding="utf-8")
     assert _build(pages, tmp_path / "out")[:2] == (0, n)
     assert len(list((tmp_path / "out" / ".cache" / "extract").iterdir())) == 1  # the old version was pruned
+
+
+def test_ontology_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Declared types and predicates are extracted too (kg.extract.declared): the ontology is in the key."""
+    ontology = tmp_path / "ontology.ttl"
+    shutil.copyfile(kg.cache.ONTOLOGY, ontology)
+    monkeypatch.setattr(kg.cache, "ONTOLOGY", ontology)
+    before = kg.cache.version_key()
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "# a new comment line\n", encoding="utf-8")
+    assert kg.cache.version_key() != before

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from kg.errors import InputError
 from kg.export.atomic import write_text
 from kg.model import Entity, EntityType, KnowledgeGraph, Predicate
+from kg.ontology import schema
 from kg.package_files import package_file
 from kg.settings import Settings
 
@@ -69,22 +70,14 @@ class EdgeStyle:
 
 
 TYPE_STYLE: dict[EntityType, NodeStyle] = {
-    EntityType.UNION_BODY: NodeStyle("dot", "#d62728", "●", "工会组织"),
-    EntityType.INITIATIVE: NodeStyle("diamond", "#ff7f0e", "◆", "举措"),
-    EntityType.WORKER_GROUP: NodeStyle("triangle", "#2ca02c", "▲", "劳动者群体"),
-    EntityType.REGION: NodeStyle("square", "#1f77b4", "■", "地区"),
-    EntityType.ORGANIZATION: NodeStyle("triangleDown", "#9467bd", "▼", "机构"),
-    EntityType.PERSON: NodeStyle("star", "#8c564b", "★", "人物"),
+    EntityType(t.value): NodeStyle(t.shape, t.color, t.glyph, t.zh) for t in schema().types
 }
+"""Each type's kgs:shape, kgs:color, kgs:glyph and Chinese rdfs:label in schema/ontology.ttl."""
 
 PREDICATE_STYLE: dict[Predicate, EdgeStyle] = {
-    Predicate.RUNS: EdgeStyle("#d62728", "开展"),
-    Predicate.SERVES: EdgeStyle("#2ca02c", "服务"),
-    Predicate.LOCATED_IN: EdgeStyle("#1f77b4", "位于"),
-    Predicate.PARTNERS_WITH: EdgeStyle("#9467bd", "合作"),
-    Predicate.GUIDES: EdgeStyle("#e377c2", "指导"),
-    Predicate.HAS_ROLE: EdgeStyle("#8c564b", "任职"),
+    Predicate(p.value): EdgeStyle(p.color, p.zh) for p in schema().predicates
 }
+"""Each predicate's kgs:color and Chinese rdfs:label in schema/ontology.ttl."""
 
 
 # ---------------------------------------------------------------- selecting what to draw

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from kg.extract.context import main_union, resolve_orgs, resolve_unions
+from kg.extract.declared import declared_relations, find_declared
 from kg.extract.groups import find_groups
 from kg.extract.initiatives import find_initiatives, unify_initiatives
 from kg.extract.orgs import find_orgs
@@ -110,6 +111,10 @@ def extract(article: Article) -> Extraction:
     found += has_role(text, sent_of, persons, actors, lambda pos: _title_chain_before(text, pos))
 
     mentions = _mentions(article, places, unions, orgs, init_hits, groups, persons)
+    declared = find_declared(text, article.body.text)  # types and predicates the schema declares as data
+    if declared:
+        mentions = tuple(sorted((*mentions, *declared), key=lambda m: (m.start, m.end, m.type, m.name)))
+    found += declared_relations(text, sents, list(mentions))
     candidates = _candidates(article, found)
     return Extraction(article.doc_id, article.index, mentions, candidates)
 

@@ -21,6 +21,7 @@ from rdflib import Dataset, Graph
 from kg.ids import article_id, entity_id
 from kg.memo import last_graph
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, Relation
+from kg.ontology import schema
 from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, PREFIXES, SCHEMA, UKG
 from kg.settings import Settings
 
@@ -85,14 +86,14 @@ R_SUBJECT, R_PREDICATE, R_OBJECT = iri(RDF_NS + "subject"), iri(RDF_NS + "predic
 MENTIONS, HEADLINE = _v(SCHEMA.mentions), _v(SCHEMA.headline)
 U = {name: _v(getattr(UKG, name)) for name in (
     "Article", "Document", "Fact", "Evidence", "articleIndex", "byline", "confidence", "role", "hasEvidence",
-    "quote", "startOffset", "endOffset", "rule", "level", "adminCode", "organizationKind")}
+    "quote", "startOffset", "endOffset", "rule")}
 CLASS = {t: _v(c) for t, c in CLASS_IRI.items()}
 PREDICATE = {p: _v(i) for p, i in PREDICATE_IRI.items()}
 
-ENTITY_ATTRS: dict[str, str] = {"level": U["level"], "code": U["adminCode"], "adcode": U["adminCode"],
-                                "kind": U["organizationKind"]}
-"""Entity attributes written as literals; "broader" becomes a skos:broader link between worker groups.
-Other attribute keys have no term in the ontology and are left out of the RDF."""
+ENTITY_ATTRS: dict[str, str] = {key: iri(a.iri) for a in schema().attributes for key in a.keys}
+"""Entity attributes written as literals: the datatype properties with kgs:attrKey in schema/ontology.ttl
+(level, code …); "broader" becomes a skos:broader link between worker groups. Other attribute keys have
+no term in the ontology and are left out of the RDF."""
 
 
 @dataclass(frozen=True)
