@@ -49,7 +49,8 @@ def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, pa
 @click.option("--user", default="neo4j", envvar="NEO4J_USER", show_default=True)
 @click.option("--password", required=True, envvar="NEO4J_PASSWORD")
 @click.option("--database", default=None, envvar="NEO4J_DATABASE", help="Database name (default: server's).")
-@click.option("--batch-size", default=500, show_default=True, help="Rows per UNWIND batch.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Rows per UNWIND batch.")
 def neo4j(out: Path, uri: str, user: str, password: str, database: str | None, batch_size: int) -> None:
     """Load the graph into Neo4j with MERGE (a second push creates nothing).
 
