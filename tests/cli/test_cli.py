@@ -126,3 +126,18 @@ def test_build_mints_iris_under_a_usable_base_iri(tmp_path: Path) -> None:
 
     subjects = {q.subject.value for q in ox.parse(path=str(out / "rdf" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)}
     assert subjects and all(s.startswith("https://example.org/kg#") for s in subjects)
+
+
+def test_stats_on_a_truncated_graph_is_a_one_line_error(small_graph, tmp_path: Path) -> None:
+    from kg.export.jsonl import write_graph
+    from kg.settings import Settings
+
+    write_graph(small_graph, Settings(out=tmp_path, progress=False))
+    graph = tmp_path / "graph.jsonl"
+    text = graph.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    graph.write_text(text[: len(text) - 40], encoding="utf-8")  # cut inside the last record
+    result = run_kg("stats", "--out", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"graph.jsonl:{lines}: not JSON" in result.stderr and "kg build" in result.stderr
