@@ -171,6 +171,14 @@ def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(Http, Https)
 
 
+class HttpStatusError(StoreError):
+    """The server answered, with an error status."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Client:
     """Requests to one endpoint, each bounded by `deadline` seconds in all."""
@@ -225,14 +233,6 @@ class Client:
             raise StoreError(f"unexpected answer from {self.endpoint.base}/query: {raw[:120]!r}") from exc
 
 
-class HttpStatusError(StoreError):
-    """The server answered, with an error status."""
-
-    def __init__(self, code: int, message: str):
-        super().__init__(message)
-        self.code = code
-
-
 def count_triples(endpoint: Endpoint, deadline: float = DEADLINE_S) -> int:
     """Number of triples in the target graph of `endpoint`."""
     return Client(endpoint, deadline).count()
@@ -280,7 +280,11 @@ def push(out_dir: Path, endpoint: str, graph_iri: str | None = None, user: str |
     lines = [line + b"\n" for line in source.read_bytes().splitlines() if line.strip()]
     bodies = batches(lines, batch_size)
     temporary = f"urn:uuid:{uuid.uuid4()}"
-    if not _has_update(client, temporary):
+    try:
+        has_update = _has_update(client, temporary)
+    except StoreError as exc:
+        raise StoreError(f"{exc}; nothing was sent, the target graph is unchanged") from exc
+    if not has_update:
         if len(bodies) > 1:
             raise StoreError(
                 f"{target.base} has no SPARQL Update endpoint ({target.update_url} not found), so the graph "
@@ -295,7 +299,10 @@ def push(out_dir: Path, endpoint: str, graph_iri: str | None = None, user: str |
             raise StoreError(f"push failed at batch {number} of {len(bodies)}: {exc}; the target graph is "
                              f"unchanged{_drop(client, temporary)}") from exc
     _swap(client, temporary, bool(lines))
-    return client.count()
+    try:
+        return client.count()
+    except StoreError as exc:
+        raise StoreError(f"the graph was replaced, but counting its triples failed: {exc}") from exc
 
 
 def _swap(client: Client, temporary: str, loaded: bool) -> None:
