@@ -8,16 +8,19 @@ shared by two gold entities of one type is ambiguous and not used. Items are pai
 
 from __future__ import annotations
 
-import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.jsonlines import read_records
 from kg.model import CORE_PREDICATES, CORE_TYPES, SYMMETRIC, EntityType, Predicate
 from kg.ontology import schema
 from kg.resolve import normalise_name
+
+log = logging.getLogger(__name__)
 
 _TYPES = {t.value: t for t in EntityType}
 _PREDICATES = {p.value: p for p in Predicate} | {p.label: p for p in Predicate}
@@ -116,28 +119,14 @@ class Report:
         }
 
 
-def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
-    if not path.is_file():
-        raise InputError(f"{path} not found")
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if line.strip():
-                    rec = json.loads(line)
-                    if not isinstance(rec, dict):
-                        raise InputError(f"{path}:{n}: expected a JSON object per line")
-                    yield n, rec
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not JSON lines ({exc})") from exc
-
-
 def load_gold(paths: Sequence[Path]) -> Side:
     """The union of every gold article: entities merged by (type, normalised name), relations deduplicated."""
     side = Side()
     index: dict[tuple[EntityType, str], int] = {}
     facts: dict[tuple[Predicate, int, int], None] = {}
     for path in paths:
-        for n, rec in _read_jsonl(path):
+        found = False  # whether the file holds any entity or relation
+        for n, rec in read_records(path):
             try:
                 local: dict[str, list[int]] = defaultdict(list)
                 for e in rec.get("entities", []):
@@ -158,6 +147,9 @@ def load_gold(paths: Sequence[Path]) -> Side:
                     facts[(pred, subj, obj)] = None
             except (KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"{path}:{n}: not a gold record ({exc!s} missing or unknown)") from exc
+            found = found or bool(rec.get("entities") or rec.get("relations"))
+        if not found:
+            log.warning("no gold facts in %s: it scores as an empty gold standard", path)
     side.facts = [Fact(*k) for k in facts]
     _mark_usable(side.entities)
     return side
@@ -185,7 +177,7 @@ def load_graph(path: Path) -> Side:
     """Entities and relations of a graph.jsonl (APOC JSON lines); other labels are ignored."""
     side = Side()
     index: dict[str, int] = {}
-    for n, rec in _read_jsonl(path):
+    for n, rec in read_records(path):
         try:
             if rec["type"] == "node":
                 type_ = next((_TYPES[x] for x in rec.get("labels", []) if x in _TYPES), None)

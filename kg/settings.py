@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from kg.errors import InputError
+
 DEFAULT_BASE_IRI = "https://w3id.org/ukg/"
 """Base of every IRI kg mints (override with --base-iri or KG_BASE_IRI)."""
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_NOT_IN_IRI = re.compile("[\x00-\x20<>\"{}|\\\\^`\x7f-\x9f\u200e\u200f\u202a-\u202e\ud800-\udfff\ufdd0-\ufdef"
+                         "\ufffe\uffff]")
+"""Characters RFC 3987 keeps out of an IRI: controls, space, <>"{}|\\^`, bidi marks, surrogates, non-characters."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def check_base_iri(iri: str, source: str = "--base-iri") -> str:
+    """`iri` if every IRI kg mints can start with it: absolute (a scheme), no character RFC 3987 forbids,
+    at most one #, ending with / or #, and an IRI by Oxigraph's RFC 3987 parser once a name is appended.
+    Else InputError (exit 2) naming `source` and the problem."""
+    import pyoxigraph as ox  # here, not at the top: kg.settings is imported everywhere
+
+    bad = _NOT_IN_IRI.search(iri)
+    if not _SCHEME.match(iri):
+        problem = "no scheme such as https: at the start"
+    elif bad is not None:
+        problem = f"{bad.group()!r} may not appear in an IRI"
+    elif _BAD_ESCAPE.search(iri):
+        problem = "a % must start a %XX escape"
+    elif iri.count("#") > 1:
+        problem = "more than one #"
+    elif not iri.endswith(("/", "#")):
+        problem = "it must end with / or #"
+    else:
+        try:
+            ox.NamedNode(iri + "x")
+            return iri
+        except ValueError as exc:
+            problem = str(exc)
+    raise InputError(f"{source} is not a usable base IRI: {iri!r} ({problem})")
+
+
+def _env_base_iri() -> str:
+    return os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 """The source checkout (or, installed from a wheel, the site-packages folder holding kg)."""
@@ -51,16 +91,21 @@ class Settings:
     process while this one segments (in this process too on a single-core machine). `scheduler` is a
     dask.distributed address (engine dask; None starts a local cluster). `cache` keeps
     per-document extraction results under OUT/.cache/ so rebuilds only redo changed documents.
+    `base_iri` (default: KG_BASE_IRI, else DEFAULT_BASE_IRI) must pass `check_base_iri` (InputError).
     """
 
     out: Path
-    base_iri: str = os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI)
+    base_iri: str = field(default_factory=_env_base_iri)
     strict: bool = False
     progress: bool = True
     workers: int | None = None
     engine: Engine = Engine.LOCAL
     scheduler: str | None = None
     cache: bool = True
+
+    def __post_init__(self) -> None:
+        from_env = os.environ.get("KG_BASE_IRI") == self.base_iri
+        check_base_iri(self.base_iri, "KG_BASE_IRI" if from_env else "base IRI")
 
     @property
     def worker_count(self) -> int:

@@ -58,7 +58,7 @@ def cli(verbose: bool) -> None:
 
 
 def main() -> None:
-    """Console entry point: run the CLI, turning KGError into one line and an exit code."""
+    """Console entry point: run the CLI, turning KGError and usage errors into one line and an exit code."""
     try:
         cli.main(standalone_mode=False)
     except KGError as exc:
@@ -67,6 +67,13 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a group called without a command: its help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:  # a bad flag or value: one line too, naming the help to read
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"error: {exc.format_message()}{where}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

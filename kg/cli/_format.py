@@ -1,10 +1,14 @@
-"""Printing query results as an aligned table, CSV or JSON (shared by `kg query`)."""
+"""Printing query results as an aligned table, CSV or JSON (shared by `kg query`).
+
+CSV is what a spreadsheet opens, so a text cell starting with = + - @ TAB or CR (which a spreadsheet
+would run as a formula) gets a leading ' (OWASP, CSV injection); numbers stay as they are. JSON keeps
+every value exact.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
@@ -45,6 +49,26 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_NEEDS_QUOTES = re.compile('[",\r\n]')
+
+
+def _csv_line(fields: Sequence[str]) -> str:
+    """One RFC 4180 record: a field holding a quote, comma, CR or LF is quoted, inner quotes doubled
+    (Python's csv writer leaves a lone CR unquoted, which splits the record for every reader)."""
+    return ",".join('"' + f.replace('"', '""') + '"' if _NEEDS_QUOTES.search(f) else f for f in fields)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP CSV injection)."""
+
+
+def spreadsheet_safe(value: object, text: str) -> str:
+    """`text` (the CSV cell of `value`) with a leading ' when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, bool | int | float):
+        return text
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat) -> str:
     """Render rows in the chosen format; cells are shown with `str`, None as empty."""
     if fmt is OutputFormat.JSON:
@@ -52,11 +76,10 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: O
         return json.dumps(records, ensure_ascii=False, indent=2)
     cells = [["" if v is None else _cell(v) for v in row] for row in rows]
     if fmt is OutputFormat.CSV:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(cells)
-        return buf.getvalue().rstrip("\n")
+        lines = [_csv_line([spreadsheet_safe(c, c) for c in columns])]
+        lines += [_csv_line([spreadsheet_safe(v, c) for v, c in zip(row, texts, strict=False)])
+                  for row, texts in zip(rows, cells, strict=True)]
+        return "\n".join(lines)
     widths = [_width(c) for c in columns]
     for row in cells:
         widths = [max(w, _width(v)) for w, v in zip(widths, row, strict=False)]

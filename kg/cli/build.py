@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from kg.outputs import OUTPUTS
 from kg.pipeline import build as run_build
-from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
+from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, check_base_iri, default_workers
 
 
 @click.command()
@@ -19,7 +18,9 @@ from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
               help="Output folder.")
 @click.option("--only", "only", multiple=True, type=click.Choice(list(OUTPUTS)),
               help="Write only these outputs (repeatable); default: all.")
-@click.option("--base-iri", default=None, help=f"Base IRI for minted IRIs [default: {DEFAULT_BASE_IRI}].")
+@click.option("--base-iri", default=None,
+              help=f"Base of the IRIs kg mints: absolute, ending with / or # [default: KG_BASE_IRI, else "
+                   f"{DEFAULT_BASE_IRI}].")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 2) on any warning: a skipped file, a document without articles, a cache write error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
@@ -52,10 +53,9 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
     """
     if scheduler and engine != Engine.DASK:
         raise click.UsageError("--scheduler needs --engine dask")
+    iri = {} if base_iri is None else {"base_iri": check_base_iri(base_iri, "--base-iri")}
     settings = Settings(out=out, strict=strict, progress=not quiet, workers=workers, engine=Engine(engine),
-                        scheduler=scheduler, cache=not no_cache)
-    if base_iri:
-        settings = replace(settings, base_iri=base_iri)
+                        scheduler=scheduler, cache=not no_cache, **iri)
     paths = list(inputs) or [Path("seeds")]
     with logging_redirect_tqdm():  # a warning printed during a progress bar gets a line of its own
         _, summary = run_build(paths, settings, outputs=list(only) or None)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kg.cli._format import OutputFormat, format_rows
+from kg.cli._targets import check_target
 from kg.errors import InputError, OutputError
 from kg.evaluate import TABLE_COLUMNS, evaluate, table_rows
 from kg.export.atomic import write_text
@@ -35,7 +36,8 @@ def _gold_files(paths: tuple[Path, ...]) -> list[Path]:
               help="Output folder of a previous `kg build` (reads OUT/graph.jsonl).")
 @click.option("--errors", is_flag=True, help="Also list the missed and spurious entities and relations.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
-              help="Where to write the scores as JSON [default: OUT/eval.json].")
+              help="Where to write the scores as JSON (not one of OUT's other outputs nor a gold file) "
+                   "[default: OUT/eval.json].")
 def eval_cmd(gold: tuple[Path, ...], out: Path, errors: bool, json_path: Path | None) -> None:
     """Score OUT/graph.jsonl against GOLD files (JSON lines, one article per line).
 
@@ -47,8 +49,10 @@ def eval_cmd(gold: tuple[Path, ...], out: Path, errors: bool, json_path: Path | 
     if not graph.is_file():
         raise InputError(f"{graph} not found: run `kg build --out {out}` first")
     target = json_path or out / "eval.json"
+    gold_files = _gold_files(gold)
+    check_target(out, target, "--json", "eval.json", reads=[graph, *gold_files])
     with writing_into(out, target):  # before scoring: beside a running build, fail before printing anything
-        report = evaluate(graph, _gold_files(gold))
+        report = evaluate(graph, gold_files)
         click.echo(format_rows(TABLE_COLUMNS, table_rows(report), OutputFormat.TABLE))
         if errors:
             click.echo(f"\nmissed ({len(report.missed)}):")

@@ -8,6 +8,9 @@ import click
 
 from kg.cli._format import warn_if_incomplete
 
+BATCH_TRIPLES = 50_000  # kg.stores.sparql_endpoint's defaults, not imported so `kg push --help` stays fast
+DEADLINE_S = 600.0
+
 OUT_OPTION = click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"),
                           show_default=True, help="Output folder of a previous `kg build`.")
 
@@ -29,8 +32,16 @@ def push() -> None:
 @click.option("--graph", "graph_iri", default=None, help="Named graph to load into (default: the default graph).")
 @click.option("--user", default=None, envvar="KG_SPARQL_USER", help="HTTP basic-auth user.")
 @click.option("--password", default=None, envvar="KG_SPARQL_PASSWORD", help="HTTP basic-auth password.")
-def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None) -> None:
-    """Load the graph into a SPARQL 1.1 server, idempotently.
+@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_TRIPLES, show_default=True,
+              help="Triples per request.")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=DEADLINE_S, show_default=True,
+              metavar="SECONDS", help="Most seconds one request may take in all.")
+def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
+           batch_size: int, deadline: float) -> None:
+    """Replace a graph of a SPARQL 1.1 server with the built graph, all at once or not at all.
+
+    The triples go in batches into a temporary graph, then one SPARQL Update (MOVE) swaps them in:
+    if a batch fails, the target graph keeps its old triples. Pushing twice leaves the same triples.
 
     \b
     Example:
@@ -39,7 +50,8 @@ def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, pa
     warn_if_incomplete(out)
     from kg.stores.sparql_endpoint import push as push_sparql
 
-    count = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password)
+    count = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password, batch_size=batch_size,
+                        deadline=deadline)
     click.echo(f"pushed: the endpoint now holds {count} triples in the target graph")
 
 
@@ -49,7 +61,8 @@ def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, pa
 @click.option("--user", default="neo4j", envvar="NEO4J_USER", show_default=True)
 @click.option("--password", required=True, envvar="NEO4J_PASSWORD")
 @click.option("--database", default=None, envvar="NEO4J_DATABASE", help="Database name (default: server's).")
-@click.option("--batch-size", default=500, show_default=True, help="Rows per UNWIND batch.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Rows per UNWIND batch.")
 def neo4j(out: Path, uri: str, user: str, password: str, database: str | None, batch_size: int) -> None:
     """Load the graph into Neo4j with MERGE (a second push creates nothing).
 

@@ -35,7 +35,8 @@ def _command(engine: str, example: str) -> click.Command:
     @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
                   help="Output folder of a previous `kg build`.")
     @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table",
-                  show_default=True, help="How to print the result.")
+                  show_default=True, help="How to print the result (csv: a text cell starting with = + - @ "
+                                          "gets a leading ' so a spreadsheet shows it as text; json: exact).")
     def run(query: str | None, file: Path | None, out: Path, fmt: str) -> None:
         warn_if_incomplete(out)
         module, attr = ENGINES[engine].split(":")

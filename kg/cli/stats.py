@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from kg.cli._format import warn_if_incomplete
 from kg.errors import InputError
+from kg.jsonlines import read_records
 
 
 @click.command()
@@ -28,13 +28,17 @@ def stats(out: Path) -> None:
         raise InputError(f"{path} not found: run `kg build --out {out}` first")
     nodes: Counter[str] = Counter()
     rels: Counter[str] = Counter()
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["type"] == "node":
-                nodes.update(rec["labels"])
-            else:
-                rels[rec["label"]] += 1
+    try:
+        for number, rec in read_records(path):
+            try:
+                if rec["type"] == "node":
+                    nodes.update(str(label) for label in rec["labels"])
+                else:
+                    rels[str(rec["label"])] += 1
+            except (KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{number}: not a graph.jsonl record ({exc!s} missing)") from exc
+    except InputError as exc:
+        raise InputError(f"{exc}; run `kg build --out {out}` again if the file was cut short") from exc
     click.echo(f"nodes: {sum(nodes.values())}")
     for label, n in sorted(nodes.items()):
         click.echo(f"  {label:<14}{n}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli._format import warn_if_incomplete
+from kg.cli._targets import check_target
 from kg.export.html import find_entity, neighbourhood, only_types, write_page
 from kg.export.jsonl import read_graph
 from kg.lock import writing_into
@@ -37,7 +38,8 @@ def _parse_types(values: tuple[str, ...]) -> list[EntityType]:
 @click.option("-t", "--types", "types", multiple=True, metavar="TYPE",
               help="Keep only these entity types (repeatable or comma-separated), e.g. UnionBody,Initiative.")
 @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
-              help="Page to write [default: OUT/graph.html, or OUT/focus-<id>-d<depth>.html with --focus].")
+              help="Page to write (not one of OUT's other outputs) [default: OUT/graph.html, or "
+                   "OUT/focus-<id>-d<depth>.html with --focus].")
 def viz(out: Path, focus: str | None, depth: int, types: tuple[str, ...], file: Path | None) -> None:
     """Write an interactive, self-contained HTML view of the graph.
 
@@ -48,6 +50,8 @@ def viz(out: Path, focus: str | None, depth: int, types: tuple[str, ...], file: 
       kg viz --focus 市总 --types UnionBody,Initiative --file view.html
     """
     warn_if_incomplete(out)
+    if file is not None:
+        check_target(out, file, "--file", "graph.html")
     wanted = _parse_types(types)
     graph = read_graph(out)
     suffix = "-".join(t.value for t in wanted)

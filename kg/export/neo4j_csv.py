@@ -7,6 +7,11 @@ typed columns (`aliases:string[]`, `confidence:double`), `:START_ID(Entity)`,
 text never holds (an ASCII `;` would corrupt every quote that contains one); the tool has no escape
 for it, so a delimiter inside an element is written as its visible symbol U+241F. Fields are quoted
 the RFC 4180 way neo4j-admin reads (inner quotes doubled, backslashes plain text), a lone CR included.
+
+These files are made for neo4j-admin, which must get every value exactly: a value starting with
+= + - @ is written as it is, not made spreadsheet-safe (`kg query --format csv` is the spreadsheet-safe
+CSV; a spreadsheet-safe triples CSV is future work). IMPORT.md tells the reader not to open them in a
+spreadsheet program.
 """
 
 from __future__ import annotations
@@ -160,6 +165,9 @@ def _readme(argv: list[str], names: list[str]) -> str:
         f"that character inside an element is written as `{ARRAY_DELIMITER_SUBSTITUTE}`. Fields are quoted "
         "with doubled inner quotes (RFC 4180; backslashes are plain text) and may span lines, hence "
         "`--multiline-fields=true`. For an incremental load into a running server use `kg push neo4j`.\n\n"
+        "Values are written exactly as neo4j-admin must read them, so a cell may start with `=`, `+`, `-` "
+        "or `@`: do not open these files in a spreadsheet program, which could run such a cell as a formula "
+        "(use `kg query cypher … --format csv` for a table to open in one).\n\n"
         "## Files\n\n" + files + "\n"
     )
 

@@ -26,6 +26,7 @@ from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, NodeRow, PropertyGraph, PropType, RelRow, to_property_graph
 from kg.settings import Settings
 from kg.stores import ladybug_arrow
+from kg.stores.cypher_guard import check_read_only
 from kg.stores.ladybug_arrow import REL_ENDS
 
 STORE_DIR = "ladybug"
@@ -286,7 +287,9 @@ def _plain(value: object) -> object:
 
 
 def run_query(out_dir: Path, query: str) -> tuple[list[str], list[list[object]]]:
-    """Run one Cypher query read-only on the store of a build: (column names, rows)."""
+    """Run one read query on the store of a build: (column names, rows). The statement must pass
+    `check_read_only` (QueryError otherwise), and the database is opened read-only besides."""
+    check_read_only(query)
     path = store_path(out_dir)
     if not path.exists():
         raise InputError(f"no LadybugDB store at {path}; run `kg build --out {out_dir}` first")

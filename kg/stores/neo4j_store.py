@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.pgraph import NODE_LABELS, REL_TYPES, PropertyGraph, load_graph, to_property_graph
 from kg.progress import Bar
+from kg.stores.urls import redact
 
 CONSTRAINT = "CREATE CONSTRAINT kg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE"
 NODE_MERGE = "UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n += row.props"
@@ -79,15 +81,23 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def check_uri(uri: str) -> str:
-    """The URI if it names a Bolt server (bolt:// or neo4j://, optionally +s/+ssc), else a StoreError."""
+    """The URI if it names a Bolt server (bolt:// or neo4j://, optionally +s/+ssc, a host, a valid port),
+    else an InputError (exit 2) that shows the URI without its credentials."""
     scheme, sep, rest = uri.partition("://")
     if not sep or scheme.lower() not in BOLT_SCHEMES or not rest.strip("/"):
-        raise StoreError(f"not a Neo4j Bolt URI: {uri!r} (expected e.g. bolt://localhost:7687)")
+        raise InputError(f"not a Neo4j Bolt URI: {redact(uri)!r} (expected e.g. bolt://localhost:7687)")
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as exc:
+        raise InputError(f"not a Neo4j Bolt URI: {redact(uri)!r} ({exc})") from exc
+    if not parts.hostname:
+        raise InputError(f"not a Neo4j Bolt URI: {redact(uri)!r} (no host)")
     return uri
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = redact(" ".join(str(exc).split()))
     return text or type(exc).__name__
 
 
@@ -95,6 +105,8 @@ def push(out_dir: Path, uri: str, user: str, password: str, database: str | None
          batch_size: int = 500, progress: bool = True) -> dict[str, int]:
     """Load OUT/graph.jsonl into Neo4j idempotently: rows pushed, nodes/relationships created."""
     check_uri(uri)
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, got {batch_size}")
     batches = plan_batches(to_property_graph(load_graph(out_dir)), batch_size)
     with _quiet_driver_log():
         return _run(batches, uri, user, password, database, progress)
@@ -118,6 +130,7 @@ def _run(batches: list[Batch], uri: str, user: str, password: str, database: str
     from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
     counts = {"nodes": 0, "relationships": 0, "nodes_created": 0, "relationships_created": 0}
+    shown = redact(uri)
     try:
         with neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10) as driver:
             driver.verify_connectivity()
@@ -134,11 +147,11 @@ def _run(batches: list[Batch], uri: str, user: str, password: str, database: str
                         counts["relationships_created"] += summary.counters.relationships_created
                         bar.update(len(batch.rows))
     except AuthError as exc:
-        raise StoreError(f"Neo4j at {uri} refused the credentials of {user!r}: {_one_line(exc)}") from exc
+        raise StoreError(f"Neo4j at {shown} refused the credentials of {user!r}: {_one_line(exc)}") from exc
     except ServiceUnavailable as exc:
-        raise StoreError(f"cannot reach Neo4j at {uri}: {_one_line(exc)}") from exc
+        raise StoreError(f"cannot reach Neo4j at {shown}: {_one_line(exc)}") from exc
     except (ConfigurationError, ValueError) as exc:
-        raise StoreError(f"bad Neo4j URI {uri!r}: {_one_line(exc)}") from exc
+        raise StoreError(f"bad Neo4j URI {shown!r}: {_one_line(exc)}") from exc
     except (Neo4jError, DriverError) as exc:
         raise StoreError(f"Neo4j push failed: {_one_line(exc)}") from exc
     return counts

@@ -1,7 +1,8 @@
 """The embedded SPARQL store: an Oxigraph database under OUT/oxigraph/, bulk-loaded from N-Quads.
 
-`write_store` is the build output; `run_query` backs `kg query sparql` (the store opened read-only).
-The ontology goes into its own named graph so queries can read labels and definitions.
+`write_store` is the build output; `run_query` backs `kg query sparql` (the store opened read-only, a
+SERVICE clause refused, the query run in a worker thread so Ctrl-C stops it). The ontology goes into
+its own named graph so queries can read labels and definitions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from kg.model import KnowledgeGraph
 from kg.rdf.convert import to_rdf
 from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH, PREFIXES
 from kg.settings import Settings
+from kg.stores.interruptible import run_interruptibly
+from kg.stores.sparql_guard import check_no_service
 
 log = logging.getLogger(__name__)
 
@@ -121,5 +124,7 @@ def query_store(store: ox.Store, query: str) -> tuple[list[str], list[list[objec
 
 
 def run_query(out_dir: Path, query: str) -> tuple[list[str], list[list[object]]]:
-    """`kg query sparql`: run one query on OUT/oxigraph/."""
-    return query_store(open_store(out_dir), query)
+    """`kg query sparql`: run one query on OUT/oxigraph/ (no SERVICE; Ctrl-C raises KeyboardInterrupt)."""
+    check_no_service(query)
+    store = open_store(out_dir)
+    return run_interruptibly(lambda: query_store(store, query))

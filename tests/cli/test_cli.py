@@ -91,3 +91,53 @@ def test_readers_warn_about_an_unfinished_build(small_graph, tmp_path: Path) -> 
     assert marked.returncode == 0, marked.stderr
     assert "did not finish" in marked.stderr and "Traceback" not in marked.stderr
     assert marked.stdout == clean.stdout
+
+
+@pytest.mark.parametrize("iri", ["https://example.org/a b/", "https://example.org/> <https://evil.example/p> 1 .#",
+                                 "example.org/", "https://example.org/kg", ""])
+def test_build_refuses_an_unusable_base_iri(tmp_path: Path, iri: str) -> None:
+    """A space made graph.nt and graph.nq unparseable (exit 0), a '>' injected triples into the Turtle
+    prefixes: the base IRI is checked before anything is written."""
+    src = tmp_path / "a.txt"
+    src.write_text("某市总工会开展“暖心行动”。", encoding="utf-8")
+    result = run_kg("build", str(src), "--out", str(tmp_path / "out"), "-q", "--base-iri", iri)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "--base-iri is not a usable base IRI" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_refuses_an_unusable_base_iri_from_the_environment(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("某市总工会开展“暖心行动”。", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "KG_BASE_IRI": "https://example.org/a b/"}
+    result = subprocess.run([sys.executable, "-m", "kg", "build", str(src), "--out", str(tmp_path / "out"), "-q"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 2 and "KG_BASE_IRI is not a usable base IRI" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_mints_iris_under_a_usable_base_iri(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("某市总工会开展“暖心行动”。", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_kg("build", str(src), "--out", str(out), "-q", "--only", "rdf", "--base-iri", "https://example.org/kg#")
+    assert result.returncode == 0, result.stderr
+    import pyoxigraph as ox
+
+    subjects = {q.subject.value for q in ox.parse(path=str(out / "rdf" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    assert subjects and all(s.startswith("https://example.org/kg#") for s in subjects)
+
+
+def test_stats_on_a_truncated_graph_is_a_one_line_error(small_graph, tmp_path: Path) -> None:
+    from kg.export.jsonl import write_graph
+    from kg.settings import Settings
+
+    write_graph(small_graph, Settings(out=tmp_path, progress=False))
+    graph = tmp_path / "graph.jsonl"
+    text = graph.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    graph.write_text(text[: len(text) - 40], encoding="utf-8")  # cut inside the last record
+    result = run_kg("stats", "--out", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"graph.jsonl:{lines}: not JSON" in result.stderr and "kg build" in result.stderr

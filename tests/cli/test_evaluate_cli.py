@@ -94,3 +94,42 @@ def test_eval_error_through_entry_point_is_one_line(tmp_path):
     )
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0 and "not found" in res.stderr
+
+
+HOSTILE_GOLD = {
+    "deeply nested": "[" * 100_000 + "]" * 100_000 + "\n",
+    "deeply nested value": '{"entities": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    "5001-digit number": '{"entities": [], "n": ' + "7" * 5001 + "}\n",
+    "lone surrogate": '{"entities": [{"type": "UnionBody", "name": "\\ud800"}], "relations": []}\n',
+    "not UTF-8": b'{"entities": []}\n\xff\xfe\n',
+    "not JSON": "{oops\n",
+}
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env)
+
+
+def test_hostile_gold_files_are_one_line_errors_with_exit_2(tmp_path):
+    out, _ = setup(tmp_path)
+    for name, text in HOSTILE_GOLD.items():
+        gold = tmp_path / f"{name.replace(' ', '-')}.jsonl"
+        if isinstance(text, bytes):
+            gold.write_bytes(text)
+        else:
+            gold.write_text(text, encoding="utf-8")
+        res = _kg("eval", str(gold), "--out", str(out))
+        assert res.returncode == 2, (name, res.stderr[-300:])
+        assert res.stderr.count("\n") == 1 and f"{gold}:" in res.stderr and "Traceback" not in res.stderr, name
+        assert not (out / "eval.json").exists(), name
+
+
+def test_an_empty_gold_file_is_scored_with_a_warning(tmp_path):
+    out, _ = setup(tmp_path)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    res = _kg("eval", str(empty), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert f"no gold facts in {empty}" in res.stderr
+    assert json.loads((out / "eval.json").read_text("utf-8"))["micro"]["core_entities"]["tp"] == 0

@@ -1,16 +1,21 @@
-"""A real `oxigraph serve` on 127.0.0.1 for the push tests, plus small HTTP helpers to read it back."""
+"""A real `oxigraph serve` on 127.0.0.1 for the push tests, small HTTP helpers to read it back, and a
+forwarding proxy in front of it that fails chosen requests."""
 
 from __future__ import annotations
 
+import http.server
+import itertools
 import json
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,3 +79,64 @@ def update(url: str, text: str) -> None:
                                  headers={"Content-Type": "application/sparql-update"})
     with urllib.request.urlopen(req, timeout=10):
         pass
+
+
+def named_graphs(url: str) -> set[str]:
+    """The names of every non-empty named graph of the server."""
+    return {row["g"] for row in select(url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+
+
+Verdict = Callable[[str, str, int], int | None]
+"""(method, path, number of the request from 1) -> None to forward it, an HTTP status to answer with
+instead, or 0 to close the connection without an answer."""
+
+
+@contextmanager
+def proxy(upstream: str, verdict: Verdict) -> Iterator[str]:
+    """A forwarding HTTP proxy on 127.0.0.1 in front of a real server (`upstream`), failing the requests
+    `verdict` picks; yields its base URL. The requests it forwards reach the server unchanged."""
+    count = itertools.count(1)
+
+    class Forward(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            decision = verdict(self.command, self.path, next(count))
+            if decision == 0:
+                self.close_connection = True
+                return
+            if decision is None:
+                status, data, kind = self._forward(body)
+            else:
+                status, data, kind = decision, b"failed by the test proxy", "text/plain"
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _forward(self, body: bytes) -> tuple[int, bytes, str]:
+            kept = ("content-type", "accept", "authorization")
+            headers = {k: v for k, v in self.headers.items() if k.lower() in kept}
+            req = urllib.request.Request(upstream + self.path, data=body if self.command != "GET" else None,
+                                         method=self.command, headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=60) as response:
+                    return response.status, response.read(), response.headers.get("Content-Type", "text/plain")
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.read(), exc.headers.get("Content-Type", "text/plain")
+
+        do_GET = do_PUT = do_POST = do_DELETE = _handle
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

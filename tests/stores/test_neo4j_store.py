@@ -6,12 +6,14 @@ import math
 import os
 import re
 import socket
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.export.jsonl import write_articles, write_graph
 from kg.model import KnowledgeGraph
 from kg.pgraph import NODE_LABELS, REL_TYPES, to_property_graph
@@ -85,10 +87,12 @@ def test_batch_size_must_be_positive(small_graph: KnowledgeGraph) -> None:
         plan_batches(to_property_graph(small_graph), 0)
 
 
-@pytest.mark.parametrize("uri", ["http://localhost:7474", "localhost:7687", "bolt://", "ftp://x"])
-def test_non_bolt_uris_are_refused(uri: str) -> None:
-    with pytest.raises(StoreError, match="not a Neo4j Bolt URI"):
+@pytest.mark.parametrize("uri", ["http://localhost:7474", "localhost:7687", "bolt://", "ftp://x", "bolt://[::1",
+                                 "bolt://host:99999", "bolt://u:s3cret@[::1", "bolt://:7687"])
+def test_non_bolt_uris_are_refused_as_bad_input_without_credentials(uri: str) -> None:
+    with pytest.raises(InputError, match="not a Neo4j Bolt URI") as err:
         check_uri(uri)
+    assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
 
 
 def _closed_port() -> int:
@@ -112,6 +116,24 @@ def test_unreachable_server_is_one_line_store_error(built: Path, scheme: str) ->
         push(built, uri, "neo4j", "secret", progress=False)
     message = str(err.value)
     assert "\n" not in message and message.startswith(f"cannot reach Neo4j at {uri}")
+
+
+def test_credentials_in_the_uri_are_never_shown(built: Path) -> None:
+    uri = f"bolt://u:s3cret@127.0.0.1:{_closed_port()}"
+    with pytest.raises(StoreError) as err:
+        push(built, uri, "neo4j", "secret", progress=False)
+    assert "s3cret" not in str(err.value) and "bolt://***@127.0.0.1" in str(err.value)
+
+
+def test_cli_batch_size_zero_is_a_one_line_usage_error(built: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-m", "kg", "push", "neo4j", "--out", str(built), "--batch-size", "0",
+                             "--uri", "bolt://127.0.0.1:1", "--password", "x"], capture_output=True, text=True, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "--batch-size" in result.stderr
+    assert "Traceback" not in result.stderr
+    with pytest.raises(InputError, match="at least 1"):
+        push(built, "bolt://127.0.0.1:1", "neo4j", "x", batch_size=0, progress=False)
 
 
 def test_missing_build_is_reported_before_connecting(tmp_path: Path) -> None:
