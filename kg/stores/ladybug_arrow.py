@@ -1,7 +1,7 @@
 """Property-graph rows as in-memory Arrow tables, the fast LadybugDB bulk-load source.
 
 `COPY … FROM $table` scans the table in place: typed columns and native string lists, so no
-text is escaped, staged in a file or decoded by the engine (see ladybug_store for the CSV path).
+text is escaped, staged in a file or decoded by the engine.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _TYPES: dict[PropType, pa.DataType] = {
 """The Arrow type of each column type (the engine casts nothing: these are the table's own types)."""
 
 def _normal(value: object, type_: PropType) -> object:
-    """A value as the CSV path stores it: text by str(), numbers by int()/float(), a missing list as []."""
+    """A value as its column stores it: text by str(), numbers by int()/float(), a missing list as []."""
     if type_ is PropType.STRING_LIST:
         return [] if value is None else [str(v) for v in value]  # type: ignore[attr-defined]
     if value is None:

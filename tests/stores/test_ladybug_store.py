@@ -19,9 +19,7 @@ from kg.pgraph import ARTICLE, MENTIONS, NODE_LABELS, to_property_graph
 from kg.settings import Settings
 from kg.stores.ladybug_store import (
     ARROW_PARAM,
-    arrow_available,
     arrow_copies,
-    copy_statements,
     load_database,
     run_query,
     schema_statements,
@@ -128,7 +126,7 @@ def test_rebuild_replaces_store_atomically_and_same_content(tmp_path: Path) -> N
 def test_statements_hold_no_article_text(tmp_path: Path) -> None:
     graph = make_graph()
     pg = to_property_graph(graph)
-    statements = schema_statements(pg) + copy_statements(pg, tmp_path)
+    statements = schema_statements(pg) + [s for s, _ in arrow_copies(pg)]
     texts = [e.name for e in graph.entities] + [ev.quote for r in graph.relations for ev in r.evidence]
     assert not [t for t in texts for s in statements if t in s]
     assert all(s.startswith(("CREATE NODE TABLE", "CREATE REL TABLE", "COPY")) for s in statements)
@@ -139,7 +137,7 @@ def test_statements_hold_no_article_text(tmp_path: Path) -> None:
 @given(st.lists(st.text(st.characters(codec="utf-8"), min_size=1, max_size=30),
                 min_size=1, max_size=12, unique=True))
 def test_any_text_survives_the_bulk_load(tmp_path: Path, names: list[str]) -> None:
-    aliases = ("", "\x1e3", "\r", "a\x1fb")  # an empty alias and the staging escapes themselves
+    aliases = ("", "\x1e3", "\r", "a\x1fb")  # an empty alias, a lone CR, control separators
     ents = [Entity(entity_id(EntityType.ORGANIZATION, n), EntityType.ORGANIZATION, n, (n, *aliases))
             for n in names]
     hub = Entity(entity_id(EntityType.UNION_BODY, "甲工会"), EntityType.UNION_BODY, "甲工会")
@@ -156,24 +154,8 @@ def test_any_text_survives_the_bulk_load(tmp_path: Path, names: list[str]) -> No
         (n, (n, *aliases), (n,)) for n in names)
 
 
-def test_only_columns_that_carry_an_escape_are_decoded_by_the_load(tmp_path: Path) -> None:
-    graph = make_graph()
-    body = next(e for e in graph.entities if e.type is EntityType.UNION_BODY)
-    (tmp_path / "plain").mkdir()
-    [plain] = [s for s in copy_statements(to_property_graph(graph), tmp_path / "plain") if "`UnionBody`" in s]
-    assert "replace(" not in plain and "list_transform(" not in plain
-    hostile = replace(graph, entities=tuple(replace(e, aliases=(*e.aliases, "甲\r乙")) if e is body else e
-                                            for e in graph.entities))
-    (tmp_path / "hostile").mkdir()
-    [decoded] = [s for s in copy_statements(to_property_graph(hostile), tmp_path / "hostile") if "`UnionBody`" in s]
-    assert decoded.count("list_transform(") == 1 and "replace(`name`" not in decoded
-    write_store(hostile, Settings(out=tmp_path / "out", progress=False))
-    _, rows = run_query(tmp_path / "out", "MATCH (u:UnionBody) RETURN u.name, u.aliases")
-    assert rows == [[body.name, [*body.aliases, "甲\r乙"]]]
-
-
 HOSTILE = ("a\rb", "c\nd", "e\r\nf", '"q"', "'", "back\\slash", "x\x1fy", "\x1e3", "\x1e", "", "nul\x00x", "中文")
-"""Text the staging CSVs must escape or quote, the escape spellings themselves, and an empty string."""
+"""Control characters, quotes, backslashes, separators a CSV would split at, NUL and an empty string."""
 
 
 def _hostile_graph() -> KnowledgeGraph:
@@ -194,16 +176,15 @@ def _hostile_graph() -> KnowledgeGraph:
                           tuple(sorted(rels, key=lambda r: r.id)))
 
 
-def _load(graph: KnowledgeGraph, out: Path, arrow: bool) -> Path:
+def _load(graph: KnowledgeGraph, out: Path) -> Path:
     store_path(out).parent.mkdir(parents=True)
-    load_database(to_property_graph(graph), store_path(out), arrow=arrow)
+    load_database(to_property_graph(graph), store_path(out))
     return out
 
 
-@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "staging-csv"])
-def test_each_load_path_stores_hostile_text_empty_lists_and_none_exactly(tmp_path: Path, arrow: bool) -> None:
+def test_the_load_stores_hostile_text_empty_lists_and_none_exactly(tmp_path: Path) -> None:
     graph = _hostile_graph()
-    out = _load(graph, tmp_path, arrow)
+    out = _load(graph, tmp_path)
     _, regions = run_query(out, "MATCH (r:Region) RETURN r.id, r.name, r.aliases, r.level, r.code, r.articles "
                                 "ORDER BY r.id")
     assert regions == [[e.id, e.name, list(e.aliases), e.attr("level") or None, e.attr("code") or None,
@@ -222,27 +203,15 @@ def test_each_load_path_stores_hostile_text_empty_lists_and_none_exactly(tmp_pat
     assert articles == [["d.txt#0", "d.txt", 0, None, None], ["odd-key", None, None, None, None]]
 
 
-def test_arrow_and_staging_csv_loads_hold_the_same_content(tmp_path: Path) -> None:
-    for name, graph in (("fixture", make_graph()), ("hostile", _hostile_graph())):
-        arrow = _load(graph, tmp_path / name / "arrow", arrow=True)
-        staged = _load(graph, tmp_path / name / "csv", arrow=False)
-        assert _dump(arrow) == _dump(staged), name
-
-
-def test_builds_take_the_arrow_path_which_mirrors_the_staging_copies(tmp_path: Path) -> None:
-    assert arrow_available()  # pyarrow is a dependency: a build without it falls back to the slower CSV path
+def test_one_arrow_copy_per_group_with_every_row(tmp_path: Path) -> None:
     graph = make_graph()
     pg = to_property_graph(graph)
     copies = list(arrow_copies(pg))
-    staged = copy_statements(pg, tmp_path)
-    def target(statement: str) -> tuple[str, list[str]]:
-        return statement.split(" FROM ")[0], re.findall(r"\(from='\w+', to='\w+'\)$", statement)
-
-    assert [target(s) for s, _ in copies] == [target(s) for s in staged]
     assert all(s.split(" FROM ")[1].startswith(f"${ARROW_PARAM}") for s, _ in copies)
     assert sum(p[ARROW_PARAM].num_rows for _, p in copies) == len(pg.nodes) + len(pg.rels)
-    texts = [e.name for e in graph.entities] + [ev.quote for r in graph.relations for ev in r.evidence]
-    assert not [t for t in texts for s, _ in copies if t in s]
+    nodes = [s for s, _ in copies if "(from=" not in s]
+    assert len(nodes) == len({n.label for n in pg.nodes})
+    assert re.fullmatch(r"COPY `\w+` FROM \$rows \(from='\w+', to='\w+'\)", copies[-1][0])
 
 
 def test_store_folder_holds_only_the_checkpointed_database(tmp_path: Path) -> None:
@@ -250,13 +219,12 @@ def test_store_folder_holds_only_the_checkpointed_database(tmp_path: Path) -> No
     assert sorted(p.name for p in (tmp_path / "ladybug").iterdir()) == ["graph.lbug"]
 
 
-@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "staging-csv"])
-def test_a_failing_copy_is_a_one_line_store_error(tmp_path: Path, arrow: bool) -> None:
+def test_a_failing_copy_is_a_one_line_store_error(tmp_path: Path) -> None:
     pg = to_property_graph(make_graph())
     twice = replace(pg, nodes=pg.nodes + pg.nodes[:1], _by_label={})  # a duplicated primary key
     (tmp_path / "ladybug").mkdir()
     with pytest.raises(StoreError, match="LadybugDB load failed") as err:
-        load_database(twice, store_path(tmp_path), arrow=arrow)
+        load_database(twice, store_path(tmp_path))
     assert "\n" not in str(err.value)
 
 
@@ -269,13 +237,12 @@ def test_an_empty_graph_loads_an_empty_store_with_every_table(tmp_path: Path) ->
 @settings(max_examples=5, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(st.characters(codec="utf-8"), max_size=20), min_size=1, max_size=6))
-def test_any_text_loads_the_same_by_arrow_and_by_staging_csv(tmp_path: Path, texts: list[str]) -> None:
+def test_any_text_loads_exactly(tmp_path: Path, texts: list[str]) -> None:
     t = EntityType
     ents = [Entity(entity_id(t.ORGANIZATION, f"{i}{s}"), t.ORGANIZATION, s or "-", tuple(texts[:i]))
             for i, s in enumerate(texts)]
     graph = KnowledgeGraph(tuple(sorted(ents, key=lambda e: e.id)), ())
     run = tmp_path / f"h{abs(hash(tuple(texts)))}"
-    arrow, staged = _load(graph, run / "arrow", arrow=True), _load(graph, run / "csv", arrow=False)
-    assert _dump(arrow) == _dump(staged)
-    _, rows = run_query(arrow, "MATCH (o:Organization) RETURN o.name, o.aliases")
+    out = _load(graph, run)
+    _, rows = run_query(out, "MATCH (o:Organization) RETURN o.name, o.aliases")
     assert sorted(map(repr, rows)) == sorted(repr([e.name, list(e.aliases)]) for e in ents)
