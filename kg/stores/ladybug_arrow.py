@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from kg.pgraph import Columns, NodeRow, PropType, RelRow
 
+
 REL_ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
 """The leading key columns of a relationship COPY source: start and end node ids."""
 
@@ -21,6 +22,7 @@ _TYPES: dict[PropType, pa.DataType] = {
     PropType.STRING_LIST: pa.list_(pa.string()),
 }
 """The Arrow type of each column type (the engine casts nothing: these are the table's own types)."""
+
 
 def _normal(value: object, type_: PropType) -> object:
     """A value as its column stores it: text by str(), numbers by int()/float(), a missing list as []."""
