@@ -173,7 +173,7 @@ def _mark_usable(items: list[Item]) -> None:
         it.usable = {normalise_name(it.name)} | {nm for nm in it.names if owners[(it.type, nm)] == {i}}
 
 
-def load_graph(path: Path) -> Side:
+def load_predicted(path: Path) -> Side:
     """Entities and relations of a graph.jsonl (APOC JSON lines); other labels are ignored."""
     side = Side()
     index: dict[str, int] = {}
@@ -282,7 +282,7 @@ def evaluate(graph_path: Path, gold_paths: Sequence[Path]) -> Report:
     if not gold_paths:
         raise InputError("no gold files given")
     gold = load_gold(gold_paths)
-    return score(load_graph(graph_path), gold)
+    return score(load_predicted(graph_path), gold)
 
 
 def table_rows(report: Report) -> list[list[object]]:
