@@ -202,27 +202,6 @@ def _cut(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def _slices(para: Para, bounds: list[int]) -> list[Para]:
-    """`[para.slice(a, b) for a, b in pairwise(bounds)]` in one pass over the paragraph's parts."""
-    out: list[Para] = []
-    parts, k, pos = para.parts, 0, 0  # parts[k] starts at text position pos
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        while k < len(parts) and pos + parts[k][1] - parts[k][0] <= a:
-            pos += parts[k][1] - parts[k][0]
-            k += 1
-        kept: list[tuple[int, int]] = []
-        j, at = k, pos
-        while j < len(parts) and at < b:
-            s, e = parts[j]
-            lo, hi = max(a, at), min(b, at + e - s)
-            if lo < hi:
-                kept.append((s + lo - at, s + hi - at))
-            at += e - s
-            j += 1
-        out.append(Para(tuple(kept), para.text[a:b], para.gap))
-    return out
-
-
 def _pieces(para: Para, limit: int) -> list[Para]:
     """The paragraph cut into stripped pieces of at most `limit` characters (itself when short)."""
     if len(para.text) <= limit:
@@ -232,7 +211,7 @@ def _pieces(para: Para, limit: int) -> list[Para]:
         pos = _cut(para.text, pos, pos + limit)
         bounds.append(pos)
     bounds.append(len(para.text))
-    return [p for p in (q.strip() for q in _slices(para, bounds)) if p.text]
+    return [p for p in (q.strip() for q in para.slices(bounds)) if p.text]
 
 
 def cap_articles(segments: list[Segment], limit: int = MAX_ARTICLE_CHARS) -> list[Segment]:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from kg.ingest import segment_articles
 from kg.ingest.paragraphs import Para
-from kg.ingest.segment import MAX_ARTICLE_CHARS, Segment, _slices, cap_articles
+from kg.ingest.segment import MAX_ARTICLE_CHARS, Segment, cap_articles
 from kg.model import Article, Document
 
 PAGE = """
@@ -225,7 +225,7 @@ def test_articles_under_the_cap_are_left_whole() -> None:
     st.lists(st.tuples(st.integers(0, 5), st.integers(1, 6)), min_size=1, max_size=6),
     st.lists(st.integers(0, 40), max_size=6),
 )
-def test_paragraph_slices_in_one_pass_are_para_slice(gaps: list[tuple[int, int]], cuts: list[int]) -> None:
+def test_one_pass_slices_and_removals_as_slice_and_join(gaps: list[tuple[int, int]], cuts: list[int]) -> None:
     parts, pos = [], 0
     for gap, n in gaps:  # runs of the original with gaps between them (a paragraph re-joined)
         parts.append((pos + gap, pos + gap + n))
@@ -233,4 +233,33 @@ def test_paragraph_slices_in_one_pass_are_para_slice(gaps: list[tuple[int, int]]
     text = "".join(chr(0x4E00 + k) * (e - s) for k, (s, e) in enumerate(parts))
     para = Para(tuple(parts), text)
     bounds = sorted({0, len(text), *(c for c in cuts if c <= len(text))})
-    assert _slices(para, bounds) == [para.slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    assert para.slices(bounds) == [para.slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    spans = list(zip(bounds[1:-1:2], bounds[2:-1:2], strict=False))  # sorted, disjoint
+    joined = Para((), "", para.gap)
+    keep, pos = [], 0
+    for s, e in spans:
+        keep.append((pos, s))
+        pos = e
+    for s, e in [*keep, (pos, len(text))]:
+        if s < e:
+            joined = joined.join(para.slice(s, e))
+    assert para.without(spans) == joined  # the one-pass removal gives what joining the kept slices gives
+
+
+class _Scanned(str):
+    """Document text that counts the characters its `find` searches (how often ingest scans the page)."""
+
+    searched = 0
+
+    def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
+        lo, hi = start or 0, len(self) if end is None else end
+        at = super().find(sub, lo, hi)
+        self.searched += (at + len(sub) if at >= 0 else hi) - lo
+        return at
+
+
+def test_a_page_cut_into_many_articles_is_searched_a_bounded_number_of_times() -> None:
+    text = _Scanned(_SENTENCE * 5_000)  # 200,000 characters on one line: ten articles, no blank line
+    arts = segment_articles(Document(id="line.txt", path="line.txt", text=text))
+    assert len(arts) >= 10
+    assert text.searched <= 2 * len(text)  # each article searched the whole page for a separator: 20x
