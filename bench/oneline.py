@@ -67,8 +67,9 @@ def main(size: str, layout: str, workers: int, seed: int, work: Path, results: P
       python -m bench.oneline --size 1MB --layout lines
     """
     path = breakless_file(size, seed, layout, work)
+    at_start = machine()
     run = run_build(path, work / f"out-oneline-{size}-{layout}", workers, ["articles"])
-    result = {"size": size, "layout": layout, "seed": seed, "workers": workers, "machine": machine(),
+    result = {"size": size, "layout": layout, "seed": seed, "workers": workers, "machine": at_start,
               "bytes": path.stat().st_size, "run": run}
     result["machine"]["loadavg_end"] = list(os.getloadavg())
     results.mkdir(parents=True, exist_ok=True)

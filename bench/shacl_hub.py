@@ -76,7 +76,7 @@ def main(counts: tuple[int, ...], results: Path) -> None:
     Example:
       python -m bench.shacl_hub --files 2500 --files 5000 --files 10000
     """
-    rows = []
+    rows, at_start = [], machine()
     with tempfile.TemporaryDirectory(prefix="kg-shacl-hub-") as tmp:
         for count in counts or (2500, 5000, 10000):
             rows.append(measure(count, Path(tmp)))
@@ -87,7 +87,7 @@ def main(counts: tuple[int, ...], results: Path) -> None:
                        f"shacl {row['shacl_seconds']:.2f} s (CPU {row['shacl_cpu_seconds']:.2f} s), "
                        f"{row['violations']} violation(s){growth}")
     results.mkdir(parents=True, exist_ok=True)
-    out = {"machine": machine() | {"loadavg_end": list(os.getloadavg())}, "runs": rows}
+    out = {"machine": at_start | {"loadavg_end": list(os.getloadavg())}, "runs": rows}
     (results / "shacl-hub.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
 
 
