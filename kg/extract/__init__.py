@@ -8,10 +8,12 @@ offsets index the cleaned body, evidence offsets the original document.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 
 from kg.extract.context import main_union, resolve_orgs, resolve_unions
 from kg.extract.declared import declared_relations, find_declared
 from kg.extract.groups import find_groups
+from kg.extract.index import SpanSet
 from kg.extract.initiatives import find_initiatives, unify_initiatives
 from kg.extract.orgs import find_orgs
 from kg.extract.persons import _title_chain_before, find_persons
@@ -60,8 +62,8 @@ def extract(article: Article) -> Extraction:
     places = find_places(text, headline)
     head_places = find_places(headline) if headline else []
     init_hits = find_initiatives(text, places)
-    quoted = [(i.start, i.end) for i in init_hits if i.rule.startswith("initiatives.quoted")]
-    raw_unions = [u for u in find_unions(text, places) if not any(s <= u.start and u.end <= e for s, e in quoted)]
+    quoted = SpanSet((i.start, i.end) for i in init_hits if i.rule.startswith("initiatives.quoted"))
+    raw_unions = [u for u in find_unions(text, places) if not quoted.contains(u.start, u.end)]
     head_unions = [u for u in find_unions(headline, head_places)] if headline else []
     main_name = main_union(raw_unions, head_unions)
     raw_orgs = find_orgs(text, places)
@@ -82,9 +84,10 @@ def extract(article: Article) -> Extraction:
         k = max(bisect_right(starts, pos) - 1, 0)
         return sents[k] if sents else (0, len(text))
 
+    in_unions = SpanSet((u.start, u.end) for u in unions)
     actors = sorted(
         [Actor(u.start, u.end, T.UNION_BODY, u.name) for u in unions]
-        + [Actor(o.start, o.end, T.ORGANIZATION, o.name) for o in orgs if not _inside_union(o.start, o.end, unions)],
+        + [Actor(o.start, o.end, T.ORGANIZATION, o.name) for o in orgs if not _inside_union(o.start, o.end, in_unions)],
         key=lambda a: (a.start, a.end),
     )
     main = _headline_org(headline, head_places, head_unions) or _main_actor(main_name, unions, orgs)
@@ -128,8 +131,9 @@ def _main_initiative(inits: list, headline: str):  # noqa: ANN001, ANN202
     return None
 
 
-def _inside_union(s: int, e: int, unions: list) -> bool:
-    return any(u.start <= s and e <= u.end and (u.start, u.end) != (s, e) for u in unions)
+def _inside_union(s: int, e: int, unions: SpanSet) -> bool:
+    """A union other than [s, e) itself holds [s, e): one starting before s or ending after e."""
+    return unions.contains(s, e + 1) or unions.contains(s - 1, e)
 
 
 def _headline_org(headline: str, head_places: list, head_unions: list) -> Actor | None:  # noqa: ANN001
@@ -150,7 +154,11 @@ def _main_actor(main_name: str, unions: list, orgs: list) -> Actor | None:
     names = [o.name for o in orgs]
     if not names:
         return None
-    best = max(sorted(set(names)), key=lambda n: (names.count(n), -names.index(n)))
+    counts = Counter(names)
+    first: dict[str, int] = {}
+    for k, n in enumerate(names):
+        first.setdefault(n, k)
+    best = max(sorted(counts), key=lambda n: (counts[n], -first[n]))
     return Actor(-1, -1, T.ORGANIZATION, best)
 
 

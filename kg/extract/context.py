@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
+from typing import Generic, TypeVar
 
 from kg.extract.orgs import OrgHit
 from kg.extract.regions import Place
@@ -46,6 +49,63 @@ def _region_of_level(places: list[Place], level: str) -> Place | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+class _Regions:
+    """`_region_of_level` of one article's places, each level computed once."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self._found: dict[str, Place | None] = {}
+
+    def of_level(self, level: str) -> Place | None:
+        if level not in self._found:
+            self._found[level] = _region_of_level(self.places, level)
+        return self._found[level]
+
+
+H = TypeVar("H", UnionHit, OrgHit)
+
+
+class _Ordered(Generic[H]):
+    """Hits in list order, answering "the last one starting before `pos`" by bisection when the list
+    is sorted by start (as the finders give it), else by a scan from the end."""
+
+    def __init__(self, hits: list[H]) -> None:
+        self.hits = hits
+        self.starts = [h.start for h in hits]
+        self.sorted = all(a <= b for a, b in pairwise(self.starts))
+
+    def last_before(self, pos: int) -> H | None:
+        if self.sorted:
+            k = bisect_left(self.starts, pos)
+            return self.hits[k - 1] if k else None
+        return next((h for h in reversed(self.hits) if h.start < pos), None)
+
+    def first(self) -> H | None:
+        return self.hits[0] if self.hits else None
+
+
+class _Targets:
+    """What `resolve_unions` looks up for each abbreviation, built once per article: the named
+    bodies of each level (or enterprise unions) and the first known ones."""
+
+    def __init__(self, named: list[UnionHit], known: list[UnionHit], regions: _Regions, main: str) -> None:
+        self.named, self.known, self.regions, self.main = named, known, regions, main
+        self._by_levels: dict[tuple[str, ...], tuple[_Ordered[UnionHit], UnionHit | None, UnionHit | None]] = {}
+        pool = [u for u in known if u.rule == "unions.enterprise"]
+        self.enterprise_main = next((u for u in pool if u.name == main), None) if main else None
+        self.enterprise_first = pool[0] if pool else None
+        self.enterprise_named = _Ordered([u for u in named if u.rule == "unions.enterprise"])
+
+    def levels(self, levels: tuple[str, ...]) -> tuple[_Ordered[UnionHit], UnionHit | None, UnionHit | None]:
+        """The named bodies of these levels; the first known one named `main`; the first known one."""
+        if levels not in self._by_levels:
+            same = _Ordered([u for u in self.named if u.level in levels])
+            main_hit = next((u for u in self.known if u.name == self.main and u.level in levels), None)
+            first = next((u for u in self.known if u.level in levels), None)
+            self._by_levels[levels] = (same, main_hit, first)
+        return self._by_levels[levels]
+
+
 def resolve_unions(
     unions: list[UnionHit],
     places: list[Place],
@@ -59,20 +119,22 @@ def resolve_unions(
     known = named + [h for h in headline_unions if h.name]
     out: list[UnionHit] = []
     main_place = next((u.place for u in known if u.name == main and u.place is not None), None)
+    regions = _Regions(places)
+    targets = _Targets(named, known, regions, main)
+    named_companies = _Ordered([o for o in companies if o.name])
     for h in unions:
         if h.name:
             out.append(h)
             continue
         if h.tail:
             region = main_place if main_place is not None and place_level(main_place) in _levels(h.level) else None
-            region = region or _region_of_level(places, h.level)
+            region = region or regions.of_level(h.level)
             if region is not None:
                 out.append(replace(h, name=region.name + h.tail, place=region))
             continue
-        target = _target(h, named, known, places, main)
+        target = _target(h, targets)
         if target is None and h.level == "enterprise":
-            company = next((o for o in reversed(companies) if o.start < h.start and o.name), None)
-            company = company or next((o for o in companies if o.name), None)
+            company = named_companies.last_before(h.start) or named_companies.first()
             target = company.name + "工会" if company else None
         if target:
             out.append(
@@ -85,27 +147,22 @@ def resolve_unions(
     return out
 
 
-def _target(h: UnionHit, named: list[UnionHit], known: list[UnionHit], places: list[Place], main: str):  # noqa: ANN202
+def _target(h: UnionHit, targets: _Targets):  # noqa: ANN202
     if h.level == "enterprise":
-        pool = [u for u in known if u.rule == "unions.enterprise"]
-        if main and any(u.name == main for u in pool):
-            return next(u for u in pool if u.name == main)
-        before = [u for u in named if u.rule == "unions.enterprise" and u.start < h.start]
-        return before[-1] if before else (pool[0] if pool else None)
-    levels = _levels(h.level)
-    same = [u for u in named if u.level in levels]
-    before = [u for u in same if u.start < h.start]
-    if before:
-        return before[-1]
-    main_hits = [u for u in known if u.name == main and u.level in levels]
-    if main_hits:
-        return main_hits[0]
-    if same:
-        return same[0]
-    pool = [u for u in known if u.level in levels]
-    if pool:
-        return pool[0]
-    region = _region_of_level(places, h.level)
+        if targets.enterprise_main is not None:
+            return targets.enterprise_main
+        return targets.enterprise_named.last_before(h.start) or targets.enterprise_first
+    same, main_hit, first = targets.levels(_levels(h.level))
+    before = same.last_before(h.start)
+    if before is not None:
+        return before
+    if main_hit is not None:
+        return main_hit
+    if same.hits:
+        return same.hits[0]
+    if first is not None:
+        return first
+    region = targets.regions.of_level(h.level)
     return UnionHit(-1, -1, "", region.name + "总工会", h.level, region) if region else None
 
 
@@ -113,6 +170,7 @@ def resolve_orgs(orgs: list[OrgHit], places: list[Place], unions: list[UnionHit]
     """Complete level-word organisation names (省体育局 → <province>体育局) from the article's regions."""
     out: list[OrgHit] = []
     main_place = next((u.place for u in unions if u.name == main and u.place is not None), None)
+    regions = _Regions(places)
     for o in orgs:
         if o.name:
             out.append(o)
@@ -120,7 +178,7 @@ def resolve_orgs(orgs: list[OrgHit], places: list[Place], unions: list[UnionHit]
         region = None
         if main_place is not None and main_place.code and place_level(main_place) in _levels(o.level):
             region = main_place
-        region = region or _region_of_level(places, o.level)
+        region = region or regions.of_level(o.level)
         if region is not None:
             out.append(replace(o, name=region.name + o.tail, place=region))
     return out

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from kg.extract import dictionaries
 from kg.extract.common_words import all_common
+from kg.extract.index import HitIndex, SpanSet
 from kg.extract.lexicon import alias_list, column, load, words
 from kg.extract.matcher import Matcher, alternation
 from kg.model import quick_init
@@ -219,7 +220,7 @@ def _one_quote(text: str, q: re.Match[str], triggered: bool, in_list: bool) -> I
     return None
 
 
-def _phrase(text: str, m: re.Match[str], taken: list[tuple[int, int]]) -> InitiativeHit | None:
+def _phrase(text: str, m: re.Match[str], taken: SpanSet) -> InitiativeHit | None:
     np, head = m.group(1), m.group(2)
     if any(c in _NP_BAD for c in np):
         return None
@@ -236,7 +237,7 @@ def _phrase(text: str, m: re.Match[str], taken: list[tuple[int, int]]) -> Initia
         return None
     if head in _generic_heads() and all_common(core):
         return None
-    if any(s < m.end() and start < e for s, e in taken) or name in _brand_surfaces():
+    if taken.overlaps(start, m.end()) or name in _brand_surfaces():
         return None
     return InitiativeHit(start, m.end(), name, name, "initiatives.trigger_phrase", True)
 
@@ -256,7 +257,7 @@ def _brand_surfaces() -> frozenset[str]:
     return frozenset(w for r in load("initiative_brands.tsv") for w in (r[0], *alias_list(column(r, 1))))
 
 
-def _noun_phrases(text: str, taken: list[tuple[int, int]]) -> list[InitiativeHit]:
+def _noun_phrases(text: str, taken: SpanSet) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
     for m in _np_re().finditer(text):
         hit = _phrase(text, m, taken)
@@ -276,15 +277,13 @@ def _event_re() -> re.Pattern[str]:
     return re.compile(rf"第[0-9一二三四五六七八九十百]+届[^，,。；;：:、“”\"\s（）()]{{2,24}}(?:{heads})")
 
 
-def _events(text: str, taken: list[tuple[int, int]], places: list | None) -> list[InitiativeHit]:
+def _events(text: str, taken: SpanSet, places: list | None) -> list[InitiativeHit]:
     """Numbered events (第N届…大赛), with a region written directly before them."""
     out: list[InitiativeHit] = []
+    index = HitIndex(places or [])
     for m in _event_re().finditer(text):
-        start = m.start()
-        for p in places or ():
-            if p.end == start and p.code:
-                start = p.start
-        if any(s < m.end() and start < e for s, e in taken):
+        start = index.chain_start(m.start(), lambda p: bool(p.code))
+        if taken.overlaps(start, m.end()):
             continue
         name = text[start : m.end()]
         out.append(InitiativeHit(start, m.end(), name, name, "initiatives.event", _triggered_before(text, start)))
@@ -294,16 +293,16 @@ def _events(text: str, taken: list[tuple[int, int]], places: list | None) -> lis
 def find_initiatives(text: str, places: list | None = None) -> list[InitiativeHit]:
     """Initiatives in `text`: quoted, trigger + head-noun phrases, and brands, by position."""
     quoted = _quoted(text)
-    taken = [(h.start, h.end) for h in quoted]
-    phrases = _noun_phrases(text, taken)
-    taken += [(h.start, h.end) for h in phrases]
-    events = _events(text, taken, places)
-    taken += [(h.start, h.end) for h in events]
+    phrases = _noun_phrases(text, SpanSet((h.start, h.end) for h in quoted))
+    events = _events(text, SpanSet((h.start, h.end) for h in (*quoted, *phrases)), places)
     out = [*quoted, *phrases, *events]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for x in out:
+        spans.setdefault(x.name, []).append((x.start, x.end))
+    named = {name: SpanSet(v) for name, v in spans.items()}
     for h in _brands().longest(text):
-        inside = any(s <= h.start and h.end <= e for s, e in taken)
-        if inside and any(x.name == h.value for x in out if x.start <= h.start and h.end <= x.end):
-            continue
+        if h.value in named and named[h.value].contains(h.start, h.end):
+            continue  # a hit of the same name holds it
         out.append(
             InitiativeHit(h.start, h.end, h.word, h.value, "initiatives.brand", _triggered_before(text, h.start))
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import dictionaries
+from kg.extract.index import HitIndex, SpanSet
 from kg.extract.lexicon import alias_list, column, load
 from kg.extract.matcher import Matcher
 from kg.extract.names import scan_back, strip_demonstrative
@@ -117,6 +118,7 @@ def _suffix_ends(text: str) -> list[tuple[int, int, str]]:
 def find_orgs(text: str, places: list[Place]) -> list[OrgHit]:
     """Named organisations in `text` (suffix rule plus the national-name list), by position."""
     out: list[OrgHit] = []
+    index = HitIndex(places)
     ends = _suffix_ends(text)
     end_set = {e for _, e, _ in ends}
     for s, e, kind in ends:
@@ -125,26 +127,29 @@ def find_orgs(text: str, places: list[Place]) -> list[OrgHit]:
         start = scan_back(text, s, 16)
         base, cut = strip_demonstrative(text[start:s])
         start += cut
-        hit = _classify(text, places, start, s, e, kind, base)
+        hit = _classify(text, index, start, s, e, kind, base)
         if hit:
             out.append(hit)
-    taken = [(h.start, h.end) for h in out]
+    taken = SpanSet((h.start, h.end) for h in out)
     for s, e, w, name in _known().longest_raw(text):
-        if any(a < e and s < b for a, b in taken):
+        if taken.overlaps(s, e):
             continue
         out.append(OrgHit(s, e, w, name, "company", rule="orgs.known"))
     return sorted(out, key=lambda h: (h.start, h.end))
 
 
-def _classify(text: str, places: list[Place], start: int, s: int, e: int, kind: str, base: str) -> OrgHit | None:
+def _classify(
+    text: str, places: HitIndex[Place], start: int, s: int, e: int, kind: str, base: str
+) -> OrgHit | None:
     if not base or base.startswith(_BAD_START) or base in _GENERIC_BASES or "工会" in base:
         return None
     surface = text[start:e]
     if e - s == 2 and text[s + 1] == "委":  # 某省委 / 某市委: the region's name already holds 省/市
-        whole = next((p for p in places if p.end == s + 1 and p.start >= start and p.code), None)
-        if whole is not None:
+        found = places.first_ending(s + 1, test=lambda p: p.start >= start and bool(p.code))
+        if found is not None:
+            whole = found[1]
             return OrgHit(whole.start, e, text[whole.start : e], whole.name + "委", kind, place=whole)
-    chain = [p for p in places if start <= p.start and p.end <= s]
+    chain = places.within(start, s)
     lead = [p for p in chain if p.start == start]
     for word, level in LEVEL_PREFIXES:
         if base.startswith(word) and not lead:
@@ -174,9 +179,11 @@ def _classify(text: str, places: list[Place], start: int, s: int, e: int, kind: 
 _RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
 
 
-def most_specific(places: list[Place], start: int, end: int) -> Place | None:
+def most_specific(places: list[Place] | HitIndex[Place], start: int, end: int) -> Place | None:
     """The lowest-level table region written inside [start, end) (the last one on ties)."""
-    inside = [p for p in places if start <= p.start and p.end <= end and p.code]
+    if not isinstance(places, HitIndex):
+        places = HitIndex(places)
+    inside = [p for p in places.within(start, end) if p.code]
     if not inside:
         return None
     return max(inside, key=lambda p: (_RANK.get(p.level, 0), p.start))

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from kg.extract import dictionaries
 from kg.extract.common_words import crossing_word, is_common
+from kg.extract.index import SpanSet
 from kg.extract.lexicon import words
 from kg.extract.matcher import Matcher
 from kg.extract.regions import is_place
@@ -266,11 +267,11 @@ def _speech_at(text: str) -> dict[str, list[int]]:
 
 def find_persons(text: str) -> list[PersonHit]:
     """People named after a title or before a speech verb, outside by-lines."""
-    banned = byline_spans(text)
+    banned = SpanSet(byline_spans(text))
     out: dict[int, PersonHit] = {}
     for _, end, _, _ in _titles().longest_raw(text):
         name = name_at(text, end, titled=True)
-        if not name or any(s <= end < e for s, e in banned):
+        if not name or banned.covers(end):
             continue
         ts = _title_chain_before(text, end)
         out.setdefault(end, PersonHit(end, end + len(name), name, ts, text[ts:end], "persons.title"))
@@ -283,7 +284,7 @@ def find_persons(text: str) -> list[PersonHit]:
                     continue
                 cand = text[s:at]
                 prev = text[s - 1] if s > 0 else "\n"
-                if prev in _BOUNDARY and _is_name(cand) and not any(a <= s < b for a, b in banned):
+                if prev in _BOUNDARY and _is_name(cand) and not banned.covers(s):
                     out[s] = PersonHit(s, at, cand, s, "", "persons.speaker")
                     break
     return sorted(out.values(), key=lambda p: p.start)

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from kg.extract import dictionaries
 from kg.extract.common_words import crossing_word, is_common
+from kg.extract.index import GrowingSpanSet, SpanSet
 from kg.extract.lexicon import column, load, words
 from kg.extract.matcher import Matcher
 from kg.model import quick_init
@@ -124,16 +125,23 @@ def table_places(text: str, extra_context: str = "") -> list[Place]:
         if len(divs) == 1:
             sure.add(divs[0].code)
     out: list[Place] = []
+    context = tuple(sorted(sure))
+    resolved: dict[str, object] = {}  # a surface's candidates and context are the article's: resolve it once
     for s, e, w, divs in accepted:
-        d = divs[0] if len(divs) == 1 else _resolve(w, divs, sure)
+        if len(divs) == 1:
+            d = divs[0]
+        else:
+            if w not in resolved:
+                resolved[w] = _resolve(w, divs, context)
+            d = resolved[w]
         if d is None:
             continue
         out.append(Place(s, e, text[s:e], d.name, d.level, d.code))
     return out
 
 
-def _resolve(surface: str, divs: list, context: set[str]):  # noqa: ANN202
-    d = _table().resolve(surface, tuple(sorted(context)))
+def _resolve(surface: str, divs: list, context: tuple[str, ...]):  # noqa: ANN202
+    d = _table().resolve(surface, context)
     if d is not None and d in divs:
         return d
     return None
@@ -177,22 +185,24 @@ def sub_places(text: str, table: list[Place]) -> list[Place]:
     for p in table:
         _sub_after(text, p.end, p.name, out)
     seen = {(p.start, p.end) for p in table}
+    in_table = SpanSet((t.start, t.end) for t in table)
     kept: list[Place] = []
     for p in out:
-        if (p.start, p.end) not in seen and not any(t.start < p.end and p.start < t.end for t in table):
+        if (p.start, p.end) not in seen and not in_table.overlaps(p.start, p.end):
             seen.add((p.start, p.end))
             kept.append(p)
     out = kept
     pattern, rejects = _subcounty()
-    taken = [(p.start, p.end) for p in (*table, *out)]
+    taken = SpanSet((p.start, p.end) for p in (*table, *out))
+    found = GrowingSpanSet()  # the places found here, left to right
     for pos, needs_next in _sub_starts(text):
         m = pattern.match(text, pos)
         if not m or (needs_next and not text.startswith(_PLACE_NEXT, m.end())) or _bad_sub(text, m, rejects):
             continue
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if taken.overlaps(m.start(), m.end()) or found.overlaps(m.start(), m.end()):
             continue
         out.append(Place(m.start(), m.end(), m.group(0), m.group(0), _sub_level(m.group(2))))
-        taken.append((m.start(), m.end()))
+        found.add(m.start(), m.end())
     return out
 
 

@@ -441,19 +441,16 @@ _ROLE_GAP = 8
 _ROLE_PUNCT = set('，,。；;：:、！？!?“”"()（）\n ')
 
 
-def _body_before(text: str, actors: list[Actor], lo: int, end: int) -> Actor | None:
+def _body_before(text: str, ends: dict[int, list[Actor]], lo: int, end: int) -> Actor | None:
     """The union or organisation written just before a title chain (a department name such as
-    权益保障部 may sit in between): its end lies in [lo - gap, end) with no punctuation after it."""
-    best: Actor | None = None
-    for a in actors:
-        if (
-            lo - _ROLE_GAP <= a.end < end
-            and a.end <= lo + 4
-            and not any(c in _ROLE_PUNCT for c in text[a.end : max(a.end, lo)])
-        ):
-            if best is None or a.end > best.end:
-                best = a
-    return best
+    权益保障部 may sit in between): its end lies in [lo - gap, end) with no punctuation after it;
+    the latest such end, and the first actor (in `actors` order) ending there. `ends`: the actors
+    by their end, so only the few positions in reach are looked at."""
+    for pos in range(min(end - 1, lo + 4), lo - _ROLE_GAP - 1, -1):
+        at = ends.get(pos)
+        if at and not any(c in _ROLE_PUNCT for c in text[pos : max(pos, lo)]):
+            return at[0]
+    return None
 
 
 def has_role(
@@ -465,12 +462,15 @@ def has_role(
 ) -> list[Found]:
     """ "<body>[department]<title>、<title><name>", repeatable: "<body1><title1>、<body2><title2><name>"."""
     out: list[Found] = []
+    ends: dict[int, list[Actor]] = {}
+    for a in actors:
+        ends.setdefault(a.end, []).append(a)
     for p in persons:
         lo, end = p.title_start, p.start
         if lo == end:
             continue
         while True:
-            body = _body_before(text, actors, lo, end)
+            body = _body_before(text, ends, lo, end)
             if body is None:
                 break
             role = text[body.end : end]

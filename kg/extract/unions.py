@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract.index import HitIndex, SpanSet
 from kg.extract.lexicon import column, load, words
 from kg.extract.names import scan_back, strip_demonstrative
 from kg.extract.orgs import most_specific
@@ -84,14 +85,15 @@ def place_level(p: Place) -> str:
     return p.level
 
 
-def _leading_chain(places: list[Place], start: int, end: int) -> list[Place]:
-    """Places written one after the other from `start`, inside [start, end)."""
+def _leading_chain(places: HitIndex[Place], start: int, end: int) -> list[Place]:
+    """Places written one after the other from `start`, inside [start, end): each the first place
+    after the previous one in list order that starts where it ends."""
     chain: list[Place] = []
-    pos = start
-    for p in places:
-        if p.start == pos and p.end <= end:
-            chain.append(p)
-            pos = p.end
+    pos, k = start, -1
+    while (found := places.first_starting(pos, k, lambda p: p.end <= end)) is not None:
+        k, p = found
+        chain.append(p)
+        pos = p.end
     return chain
 
 
@@ -115,7 +117,7 @@ def _is_generic(desc: str) -> bool:
     return rest == "" and desc != ""
 
 
-def _suffix_hits(text: str, places: list[Place]) -> list[UnionHit]:
+def _suffix_hits(text: str, places: HitIndex[Place]) -> list[UnionHit]:
     out: list[UnionHit] = []
     abbrevs = _abbrevs()
     for m in _suffix_re().finditer(text):
@@ -139,7 +141,7 @@ def _suffix_hits(text: str, places: list[Place]) -> list[UnionHit]:
             continue
         level_word = next((w for w in _LEVEL_WORDS_LONGEST_FIRST if base.startswith(w)), "")
         desc = base[len(level_word) :]
-        if level_word and len(desc) >= 2 and not _is_generic(desc) and not any(p.start == start for p in places):
+        if level_word and len(desc) >= 2 and not _is_generic(desc) and start not in places.by_start:
             out.append(
                 UnionHit(
                     start, m.end(), surface, "", LEVEL_WORDS[level_word], None, "unions.level_word", desc + m.group(0)
@@ -152,14 +154,14 @@ def _suffix_hits(text: str, places: list[Place]) -> list[UnionHit]:
     return out
 
 
-def _named(text: str, places: list[Place], start: int, m: re.Match[str]) -> UnionHit | None:
+def _named(text: str, places: HitIndex[Place], start: int, m: re.Match[str]) -> UnionHit | None:
     chain = _leading_chain(places, start, m.start())
     suffix = m.group(0)
     if not chain and suffix == "总工会":
         # a federation is exactly <region>总工会: words before the region are not part of it
-        last = next((p for p in places if p.end == m.start() and p.start > start and p.code), None)
+        last = places.first_ending(m.start(), test=lambda p: p.start > start and bool(p.code))
         if last is not None:
-            return _named(text, places, last.start, m)
+            return _named(text, places, last[1].start, m)
     if not chain:
         sub = subcounty_at_start(text[start : m.start()])
         if sub is not None:
@@ -182,21 +184,18 @@ def _named(text: str, places: list[Place], start: int, m: re.Match[str]) -> Unio
     return None
 
 
-def _region_abbrev_hits(text: str, places: list[Place], taken: list[tuple[int, int]]) -> list[UnionHit]:
+def _region_abbrev_hits(text: str, places: HitIndex[Place], taken: SpanSet) -> list[UnionHit]:
     """ "<region>总" written without 工会 (某某市总, 某某县总) → that region's federation."""
     out: list[UnionHit] = []
     blockers = _blockers()
-    for p in places:
+    for p in places.hits:
         if not p.code or p.level not in _UNION_LEVELS or not text.startswith("总", p.end):
             continue
         if text.startswith("总工会", p.end) or text.startswith(blockers, p.end + 1):
             continue
-        if any(s <= p.start < e for s, e in taken):
+        if taken.covers(p.start):
             continue
-        start = p.start
-        for q in places:  # include a region chain written before ("某省某某县总")
-            if q.end == start:
-                start = q.start
+        start = places.chain_start(p.start)  # include a region chain written before ("某省某某县总")
         out.append(
             UnionHit(
                 start,
@@ -223,7 +222,7 @@ def _bare_ok(text: str, start: int, surface: str) -> bool:
     return surface != "自治区总" and text[start - 1] in _BARE_AFTER
 
 
-def _bare_abbrev_hits(text: str, taken: list[tuple[int, int]]) -> list[UnionHit]:
+def _bare_abbrev_hits(text: str, taken: SpanSet) -> list[UnionHit]:
     """Bare 市总/县总/省总 (no region, no 工会) → to be resolved to the article's body of that level."""
     out: list[UnionHit] = []
     blockers = _blockers()
@@ -231,7 +230,7 @@ def _bare_abbrev_hits(text: str, taken: list[tuple[int, int]]) -> list[UnionHit]
     for m in _BARE.finditer(text):
         if not _bare_ok(text, m.start(), m.group(0)) or text.startswith(("工会", *blockers), m.end()):
             continue
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         surface = m.group(0)
         level = abbrevs.get(surface, ("province", ""))[0]
@@ -241,9 +240,8 @@ def _bare_abbrev_hits(text: str, taken: list[tuple[int, int]]) -> list[UnionHit]
 
 def find_unions(text: str, places: list[Place]) -> list[UnionHit]:
     """Every union written in `text` (named, region-abbreviated, or bare abbreviations), by position."""
-    named = _suffix_hits(text, places)
-    taken = [(h.start, h.end) for h in named]
-    regional = _region_abbrev_hits(text, places, taken)
-    taken += [(h.start, h.end) for h in regional]
-    bare = _bare_abbrev_hits(text, taken)
+    index = HitIndex(places)
+    named = _suffix_hits(text, index)
+    regional = _region_abbrev_hits(text, index, SpanSet((h.start, h.end) for h in named))
+    bare = _bare_abbrev_hits(text, SpanSet((h.start, h.end) for h in (*named, *regional)))
     return sorted([*named, *regional, *bare], key=lambda h: (h.start, h.end))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.ingest.kinds import heading_text
 from kg.ingest.paragraphs import Para
 from kg.ingest.segment import Segment
@@ -11,8 +13,11 @@ from kg.model import Article, Document, MappedText, Piece
 KICKER_SEP = " / "
 
 
+@lru_cache(maxsize=1)
 def _separator(text: str) -> tuple[str, int]:
-    """The paragraph separator used in bodies and one original position where it occurs."""
+    """The paragraph separator used in bodies and one original position where it occurs (remembered for
+    the document at hand: each of its articles asks, and a search of a long page without blank lines
+    costs its whole length)."""
     for sep in ("\n\n", "\n"):
         at = text.find(sep)
         if at >= 0:

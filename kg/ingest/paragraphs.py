@@ -34,18 +34,42 @@ class Para:
             pos += e - s
         return Para(tuple(parts), self.text[start:end], self.gap)
 
-    def without(self, spans: list[tuple[int, int]]) -> Para:
-        """The paragraph with the given sorted, disjoint text ranges removed."""
-        keep, pos = [], 0
-        for s, e in spans:
-            keep.append((pos, s))
-            pos = e
-        keep.append((pos, len(self.text)))
-        pieces = [self.slice(s, e) for s, e in keep if s < e]
-        out = Para((), "", self.gap)
-        for p in pieces:
-            out = out.join(p)
+    def slices(self, bounds: list[int]) -> list[Para]:
+        """`[self.slice(a, b) for a, b in pairwise(bounds)]` (bounds ascending) in one pass over the parts."""
+        out: list[Para] = []
+        parts, k, pos = self.parts, 0, 0  # parts[k] starts at text position pos
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            while k < len(parts) and pos + parts[k][1] - parts[k][0] <= a:
+                pos += parts[k][1] - parts[k][0]
+                k += 1
+            kept: list[tuple[int, int]] = []
+            j, at = k, pos
+            while j < len(parts) and at < b:
+                s, e = parts[j]
+                lo, hi = max(a, at), min(b, at + e - s)
+                if lo < hi:
+                    kept.append((s + lo - at, s + hi - at))
+                at += e - s
+                j += 1
+            out.append(Para(tuple(kept), self.text[a:b], self.gap))
         return out
+
+    def without(self, spans: list[tuple[int, int]]) -> Para:
+        """The paragraph with the given sorted, disjoint text ranges removed (in one pass: a long
+        paragraph may lose thousands of them)."""
+        bounds = [0]
+        for s, e in spans:
+            bounds += [s, e]
+        bounds.append(len(self.text))
+        parts: list[tuple[int, int]] = []
+        for piece in self.slices(bounds)[::2]:  # the pieces between the spans
+            for s, e in piece.parts:
+                if parts and parts[-1][1] == s:
+                    parts[-1] = (parts[-1][0], e)
+                else:
+                    parts.append((s, e))
+        text = "".join(self.text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+        return Para(tuple(parts), text, self.gap)
 
     def strip(self) -> Para:
         """The paragraph without leading/trailing whitespace."""

@@ -8,13 +8,22 @@ without headline (an orphan), which `stitch` later joins to its headline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from kg.ingest.clean import PAGE_BREAK, Box, Float, Item
 from kg.ingest.kinds import Kind, classify, credit_start, heading_level, is_kicker_line, is_toc, lead_byline
 from kg.ingest.paragraphs import Para
 
 CAPTION_MAX = 4  # paragraphs of caption text before a photo credit
+MAX_ARTICLE_CHARS = 20_000
+"""Longest article body, in characters (news articles run to a few thousand). Text with no article
+breaks (a scraped page on one line, paragraphs on single newlines) would otherwise be one article as
+long as its file; `cap_articles` cuts a longer body into bounded articles, at paragraph ends, else at
+sentence ends, else at a comma, else at the limit."""
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”’」』)）]*")
+_CLAUSE_END = re.compile(r"[，,：:、]")
+_SEPARATOR = 2  # characters between two paragraphs of a body (a blank line), counted against the limit
 _STARTERS = (Kind.BYLINE, Kind.LEAD)
 
 
@@ -179,3 +188,51 @@ def segment(items: list[Item]) -> list[Segment]:
     while i < len(items):
         i = scanner.item(items, i)
     return scanner.segments
+
+
+def _cut(text: str, lo: int, hi: int) -> int:
+    """Where a piece of text starting at `lo` ends, at most at `hi`: after the last sentence end in
+    its second half, else after the last comma there, else at `hi`."""
+    for pattern in (_SENTENCE_END, _CLAUSE_END):
+        last = -1
+        for m in pattern.finditer(text, (lo + hi) // 2, hi):
+            last = m.end()
+        if last > lo:
+            return last
+    return hi
+
+
+def _pieces(para: Para, limit: int) -> list[Para]:
+    """The paragraph cut into stripped pieces of at most `limit` characters (itself when short)."""
+    if len(para.text) <= limit:
+        return [para]
+    bounds, pos = [0], 0
+    while len(para.text) - pos > limit:
+        pos = _cut(para.text, pos, pos + limit)
+        bounds.append(pos)
+    bounds.append(len(para.text))
+    return [p for p in (q.strip() for q in para.slices(bounds)) if p.text]
+
+
+def cap_articles(segments: list[Segment], limit: int = MAX_ARTICLE_CHARS) -> list[Segment]:
+    """Each segment whose body (lead and body paragraphs) is longer than `limit` characters cut into
+    segments of at most `limit`: the first keeps the headline, by-lines and boxes, the others have
+    none. Paragraphs are cut with `Para.slice`, so every piece still maps onto the original text."""
+    out: list[Segment] = []
+    for seg in segments:
+        paras = seg.lead + seg.body
+        if sum(len(p.text) + _SEPARATOR for p in paras) <= limit + _SEPARATOR:
+            out.append(seg)
+            continue
+        chunks: list[list[Para]] = [[]]
+        size = 0
+        for para in paras:
+            for piece in _pieces(para, limit):
+                if chunks[-1] and size + _SEPARATOR + len(piece.text) > limit:
+                    chunks.append([])
+                    size = 0
+                size += (_SEPARATOR if chunks[-1] else 0) + len(piece.text)
+                chunks[-1].append(piece)
+        out.append(replace(seg, lead=[], body=chunks[0]))
+        out += [Segment(seg.position, body=chunk, kind=seg.kind) for chunk in chunks[1:]]
+    return out

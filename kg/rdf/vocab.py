@@ -81,6 +81,9 @@ ukgsh:AssertedRelationShape a sh:NodeShape ;
 ukgsh:FactShape sh:property [ sh:path rdf:predicate ; sh:minCount 1 ; sh:maxCount 1 ;
     sh:in ( {members} ) ] .
 
+# The evidence's type is tested in FILTER EXISTS, not as a pattern `?evidence a ukg:Evidence` (same
+# solutions): with that pattern Oxigraph plans a join whose cost grows with the square of the facts
+# about one entity (bench/shacl_hub.py).
 ukgsh:FactCoverageShape sh:sparql [
     a sh:SPARQLConstraint ;
     sh:message "asserted relation {{?value}} {{?p}} {{?o}} has no ukg:Fact with evidence" ;
@@ -91,7 +94,7 @@ ukgsh:FactCoverageShape sh:sparql [
             FILTER (?p IN ({filtered}))
             OPTIONAL {{
                 ?fact rdf:subject ?value ; rdf:predicate ?p ; rdf:object ?o ; ukg:hasEvidence ?evidence .
-                ?evidence a ukg:Evidence .
+                FILTER EXISTS {{ ?evidence a ukg:Evidence }}
             }}
             FILTER (!BOUND(?fact))
         }}

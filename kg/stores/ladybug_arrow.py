@@ -13,7 +13,6 @@ import pyarrow as pa
 
 from kg.pgraph import Columns, NodeRow, PropType, RelRow
 
-
 REL_ENDS: Columns = (("_from", PropType.STRING), ("_to", PropType.STRING))
 """The leading key columns of a relationship COPY source: start and end node ids."""
 

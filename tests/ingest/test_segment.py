@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kg.ingest import segment_articles
+from kg.ingest.paragraphs import Para
+from kg.ingest.segment import MAX_ARTICLE_CHARS, Segment, cap_articles
 from kg.model import Article, Document
 
 PAGE = """
@@ -153,3 +158,108 @@ def test_headline_mentioning_a_catalogue_is_not_a_table_of_contents() -> None:
     )
     arts = _articles(text)
     assert [a.headline for a in arts] == ["人社部发布新职业目录 网约配送员在列"]
+
+
+# Text with no article breaks is cut into bounded articles (issue #23: extraction was quadratic in
+# the length of one article, and a one-line file was one article as long as the file)
+
+_SENTENCE = "近日,某市总工会在商圈建成暖心驿站,为外卖配送员提供休息、饮水、充电等服务。"
+
+
+def _mapped_back(text: str, art: Article) -> None:
+    """Every run of the article's body is the original text at the offsets it records."""
+    for p in art.body.pieces:
+        assert art.body.text[p.clean_start : p.clean_start + p.length] == text[p.orig_start : p.orig_start + p.length]
+    assert "".join(text[s:e] for s, e in art.spans).replace("\n", "") == art.body.text.replace("\n", "")
+
+
+def _words(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_a_long_line_is_cut_at_sentence_ends_into_bounded_articles() -> None:
+    text = "标题在前 " + _SENTENCE * 2_000  # one line, about 80,000 characters
+    arts = _articles(text)
+    assert len(arts) >= len(text) // MAX_ARTICLE_CHARS
+    assert all(len(a.body.text) <= MAX_ARTICLE_CHARS for a in arts)
+    assert _words("".join(a.body.text for a in arts)) == _words(text)  # nothing lost or repeated, in order
+    assert all(a.body.text.endswith("。") for a in arts)
+    for a in arts:
+        _mapped_back(text, a)
+
+
+def test_single_newline_paragraphs_and_text_without_punctuation_are_capped_too() -> None:
+    lines = "\n".join([_SENTENCE] * 1_500)  # paragraphs on single newlines: one block
+    no_stop = "甲" * 50_000  # no sentence end, no comma: cut at the limit
+    for text in (lines, no_stop, lines + "\n\n\n" + no_stop):
+        arts = _articles(text)
+        assert all(len(a.body.text) <= MAX_ARTICLE_CHARS for a in arts)
+        assert _words("".join(a.body.text for a in arts)) == _words(text)
+        for a in arts:
+            _mapped_back(text, a)
+
+
+def test_a_long_article_keeps_its_headline_on_the_first_piece() -> None:
+    paras = [f"第{k}段" + _SENTENCE * 40 for k in range(20)]  # distinct: repeated paragraphs are dropped
+    text = "# 暖心驿站开进商圈\n\n本报讯(记者甲乙)\n\n" + "\n\n".join(paras)
+    arts = _articles(text)
+    assert len(arts) > 1
+    assert arts[0].headline == "暖心驿站开进商圈" and arts[0].byline
+    assert all(not a.headline and not a.byline for a in arts[1:])
+    assert all(len(a.body.text) <= MAX_ARTICLE_CHARS for a in arts)
+    for a in arts:  # cut between paragraphs: each piece starts a paragraph
+        assert a.body.text.startswith(("第", "本报讯"))
+    assert _words("".join(a.body.text for a in arts)) == _words("本报讯(记者甲乙)" + "".join(paras))
+
+
+def test_articles_under_the_cap_are_left_whole() -> None:
+    segs = [Segment(0, body=[Para(((0, 40),), "甲" * 40)]), Segment(1, body=[Para(((40, 80),), "乙" * 40)])]
+    assert cap_articles(segs, limit=40) == segs
+    cut = cap_articles(segs, limit=30)
+    assert [len(s.body[0].text) for s in cut] == [30, 10, 30, 10]
+    assert [s.body[0].parts for s in cut] == [((0, 30),), ((30, 40),), ((40, 70),), ((70, 80),)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(1, 6)), min_size=1, max_size=6),
+    st.lists(st.integers(0, 40), max_size=6),
+)
+def test_one_pass_slices_and_removals_as_slice_and_join(gaps: list[tuple[int, int]], cuts: list[int]) -> None:
+    parts, pos = [], 0
+    for gap, n in gaps:  # runs of the original with gaps between them (a paragraph re-joined)
+        parts.append((pos + gap, pos + gap + n))
+        pos += gap + n
+    text = "".join(chr(0x4E00 + k) * (e - s) for k, (s, e) in enumerate(parts))
+    para = Para(tuple(parts), text)
+    bounds = sorted({0, len(text), *(c for c in cuts if c <= len(text))})
+    assert para.slices(bounds) == [para.slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    spans = list(zip(bounds[1:-1:2], bounds[2:-1:2], strict=False))  # sorted, disjoint
+    joined = Para((), "", para.gap)
+    keep, pos = [], 0
+    for s, e in spans:
+        keep.append((pos, s))
+        pos = e
+    for s, e in [*keep, (pos, len(text))]:
+        if s < e:
+            joined = joined.join(para.slice(s, e))
+    assert para.without(spans) == joined  # the one-pass removal gives what joining the kept slices gives
+
+
+class _Scanned(str):
+    """Document text that counts the characters its `find` searches (how often ingest scans the page)."""
+
+    searched = 0
+
+    def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
+        lo, hi = start or 0, len(self) if end is None else end
+        at = super().find(sub, lo, hi)
+        self.searched += (at + len(sub) if at >= 0 else hi) - lo
+        return at
+
+
+def test_a_page_cut_into_many_articles_is_searched_a_bounded_number_of_times() -> None:
+    text = _Scanned(_SENTENCE * 5_000)  # 200,000 characters on one line: ten articles, no blank line
+    arts = segment_articles(Document(id="line.txt", path="line.txt", text=text))
+    assert len(arts) >= 10
+    assert text.searched <= 2 * len(text)  # each article searched the whole page for a separator: 20x

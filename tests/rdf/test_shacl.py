@@ -55,6 +55,12 @@ def _bad_values(g: Graph) -> None:
     g.set((fact, RDF.predicate, SKOS.related))
 
 
+def _untyped_evidence(g: Graph) -> None:
+    """Evidence that is not typed ukg:Evidence does not cover its facts (FactCoverageShape's FILTER EXISTS)."""
+    for evidence in list(g.subjects(RDF.type, UKG.Evidence))[::2]:
+        g.remove((evidence, RDF.type, UKG.Evidence))
+
+
 def _wrong_types(g: Graph) -> None:
     runs = next(g.subject_objects(UKG.runs))
     g.remove((runs[1], RDF.type, None))
@@ -63,7 +69,7 @@ def _wrong_types(g: Graph) -> None:
 
 
 DAMAGES: list[Callable[[Graph], None]] = [_no_change, _drop_evidence, _second_label_and_no_level, _bad_values,
-                                          _wrong_types]
+                                          _wrong_types, _untyped_evidence]
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=lambda f: f.__name__)
