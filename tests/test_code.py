@@ -46,3 +46,14 @@ def test_stages_never_import_the_runtime() -> None:
     reached = {m: sorted(p.relative_to(PACKAGE.parent).as_posix() for p in closure(m)) for m in stages}
     runtime_files = {m.replace(".", "/") + ".py" for m in RUNTIME}
     assert {m: sorted(set(files) & runtime_files) for m, files in reached.items() if set(files) & runtime_files} == {}
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    import ast
+
+    crossing = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg"):
+                crossing += [f"{name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert crossing == []

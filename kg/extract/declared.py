@@ -14,7 +14,8 @@ import re
 from functools import cache
 
 from kg.extract.lexicon import read_rows
-from kg.extract.relations import Found
+from kg.extract.registry import DEFAULT_CONFIDENCE, component
+from kg.extract.state import ArticleState, Found
 from kg.model import EntityType, Mention, Predicate
 from kg.ontology import schema
 from kg.settings import LEXICON_DIR
@@ -90,3 +91,17 @@ def declared_relations(text: str, sents: list[Span], mentions: list[Mention]) ->
                             out.append(Found(s.type, s.name, pred, o.type, o.name, sent, CUE_RULE))
                         at = text.find(cue, at + len(cue), ce)
     return out
+
+
+@component("declared.names", reads=("text", "body", "mentions"), assigns=("declared", "mentions"))
+def _declared_names(doc: ArticleState) -> None:
+    """Mentions of the lexicon-declared types, merged into the article's mentions in text order."""
+    doc.declared = find_declared(doc.text, doc.body)
+    if doc.declared:
+        doc.mentions = tuple(sorted((*doc.mentions, *doc.declared), key=lambda m: (m.start, m.end, m.type, m.name)))
+
+
+@component("declared.facts", reads=("text", "sentences", "mentions"), assigns=("found",),
+           confidence={CUE_RULE: DEFAULT_CONFIDENCE})
+def _declared_facts(doc: ArticleState) -> None:
+    doc.found += declared_relations(doc.text, doc.sentences, list(doc.mentions))

@@ -49,7 +49,7 @@ def _triggers() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _trigger_re() -> re.Pattern[str]:
+def trigger_re() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, _triggers())))
 
 
@@ -143,7 +143,7 @@ def _triggered_before(text: str, pos: int, window: int = 8) -> bool:
         cut = seg.rfind(ch)
         if cut >= 0:
             seg = seg[cut + 1 :]
-    return bool(_trigger_re().search(seg))
+    return bool(trigger_re().search(seg))
 
 
 def _is_reject(name: str, head: str = "") -> bool:
@@ -183,7 +183,7 @@ def _tail_head(text: str, pos: int) -> str:
     if head:
         return head
     m = _tail_re().match(text, pos)
-    if not m or any(c in _NP_BAD for c in m.group(1)) or _trigger_re().search(m.group(1)):
+    if not m or any(c in _NP_BAD for c in m.group(1)) or trigger_re().search(m.group(1)):
         return ""
     return m.group(0)
 
@@ -226,7 +226,7 @@ def _phrase(text: str, m: re.Match[str], taken: SpanSet) -> InitiativeHit | None
         return None
     start = m.start(1)
     cut = False
-    for t in _trigger_re().finditer(np):  # a verb inside the phrase: the object starts after it
+    for t in trigger_re().finditer(np):  # a verb inside the phrase: the object starts after it
         if len(np) - t.end() >= 2 and t.group(0) not in _NOUN_LIKE_TRIGGERS:
             start, cut = m.start(1) + t.end(), True
     q = _QUANTITY.match(text, start, m.start(2))

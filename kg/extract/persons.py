@@ -227,7 +227,7 @@ def _word_starts(text: str, pos: int) -> bool:
     return any(is_common(text[pos : pos + k]) for k in (2, 3, 4))
 
 
-def _title_chain_before(text: str, pos: int) -> int:
+def title_chain_before(text: str, pos: int) -> int:
     """Start of the run of titles (joined by 、) that ends at `pos` (== pos when none)."""
     titles, lengths = _title_words(), _title_lengths()
     start = pos
@@ -273,7 +273,7 @@ def find_persons(text: str) -> list[PersonHit]:
         name = name_at(text, end, titled=True)
         if not name or banned.covers(end):
             continue
-        ts = _title_chain_before(text, end)
+        ts = title_chain_before(text, end)
         out.setdefault(end, PersonHit(end, end + len(name), name, ts, text[ts:end], "persons.title"))
     speech = _speech_at(text)
     for verb in _speech():

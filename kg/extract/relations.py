@@ -1,42 +1,30 @@
-"""Relation candidates from sentence patterns: runs, serves, located_in, partners_with, guides, has_role."""
+"""Relation rules over an article's state: runs, serves, located_in, partners_with, guides, has_role, each
+reading the sentences, hits and lexicon cues it needs (kg.extract.components registers them)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from kg.extract.groups import GroupHit
 from kg.extract.initiatives import InitiativeHit
-from kg.extract.orgs import OrgHit
-from kg.extract.persons import PersonHit
-from kg.extract.regions import Place
-from kg.extract.unions import UnionHit
-from kg.model import EntityType, Predicate, quick_init
+from kg.extract.persons import title_chain_before
+from kg.extract.state import Actor, ArticleState, Found, Sentences, Span, disjoint
+from kg.extract.triggers import (
+    directive_openers,
+    facility_heads,
+    means_words,
+    provider_cues,
+    serve_cues,
+    user_modals,
+)
+from kg.extract.triggers import has_trigger as trigger_in
+from kg.model import EntityType, Predicate
 
 T = EntityType
 P = Predicate
-Span = tuple[int, int]
-
-CONFIDENCE = {
-    "runs.agent": 0.9,
-    "runs.main_body": 0.75,
-    "runs.main_body_untriggered": 0.6,
-    "serves.name": 0.85,
-    "serves.listed": 0.8,
-    "serves.sentence": 0.75,
-    "serves.topic": 0.55,
-    "serves.user": 0.6,
-    "serves.next": 0.55,
-    "located_in.name": 0.95,
-    "located_in.adjacent": 0.9,
-    "partners_with.joint": 0.8,
-    "guides.under_guidance": 0.85,
-    "guides.verb": 0.8,
-    "has_role.title": 0.85,
-}
 
 _PARTNER_BEFORE = ("联合", "会同", "携手", "协同", "联手", "与", "同", "和", "及", "、")
 _GUIDE = re.compile(
@@ -44,32 +32,6 @@ _GUIDE = re.compile(
 )
 _GUIDE_VERB = re.compile(r"指导(?:成立|建立|组建|推动|帮助|支持)?")
 _JOINT_AFTER = ("联合", "合作", "共建", "携手", "共同", "举行", "签署", "签订", "联办", "联手", "协作", "会商", "召开")
-
-
-@quick_init
-@dataclass(frozen=True)
-class Actor:
-    """A union or organisation mention seen as a possible subject."""
-
-    start: int
-    end: int
-    type: EntityType
-    name: str
-
-
-@quick_init
-@dataclass(frozen=True)
-class Found:
-    """One relation candidate before evidence is attached: sentence span, rule, attrs."""
-
-    subject_type: EntityType
-    subject: str
-    predicate: Predicate
-    object_type: EntityType
-    object: str
-    span: Span
-    rule: str
-    attrs: tuple[tuple[str, str], ...] = ()
 
 
 def _inside(a: int, b: int, span: Span) -> bool:
@@ -84,26 +46,11 @@ class _Located(Protocol):
 L = TypeVar("L", bound=_Located)
 
 
-def _disjoint(spans: Sequence[Span]) -> bool:
-    """True when the spans are non-empty, sorted and do not overlap (as sentences() and paragraphs() give them)."""
-    return all(s < e for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
-
-
-class Sentences(list[Span]):
-    """An article's sentence spans, checked once for being sorted and disjoint (as sentences() gives
-    them) so that every rule can hand out items to sentences in one pass. Not to be changed."""
-
-    def __init__(self, spans: Sequence[Span]) -> None:
-        super().__init__(spans)
-        self.disjoint = _disjoint(self)
-        self.starts = [s for s, _ in self]
-
-
 def _per_sentence(items: Sequence[L], sents: Sequence[Span]) -> list[list[L]]:
     """For each sentence, `[x for x in items if _inside(x.start, x.end, sent)]`: in one pass (a
     non-empty item lies in at most one of disjoint sentences), so each sentence costs only its items."""
     known = isinstance(sents, Sentences)
-    if not (sents.disjoint if known else _disjoint(sents)):
+    if not (sents.disjoint if known else disjoint(sents)):
         return [[x for x in items if _inside(x.start, x.end, s)] for s in sents]
     out: list[list[L]] = [[] for _ in sents]
     starts = sents.starts if known else [s for s, _ in sents]
@@ -121,7 +68,7 @@ def _per_sentence(items: Sequence[L], sents: Sequence[Span]) -> list[list[L]]:
 
 def _paragraph_of(sents: Sequence[Span], paras: Sequence[Span]) -> dict[Span, Span]:
     """Each sentence's paragraph: the first one holding the sentence start (else the sentence itself)."""
-    if not _disjoint(paras):
+    if not disjoint(paras):
         return {s: next((p for p in paras if p[0] <= s[0] < p[1]), s) for s in sents}
     starts = [p[0] for p in paras]
     out: dict[Span, Span] = {}
@@ -172,19 +119,17 @@ def _used_resource(
     return last is not None and not has_trigger((last.end(), i.start))
 
 
-def runs(
-    text: str,
-    sents: list[Span],
-    inits: list[InitiativeHit],
-    actors: list[Actor],
-    main: Actor | None,
-    has_trigger: Callable[[Span], bool],
-    means: re.Pattern[str] | None = None,
-) -> list[Found]:
+def runs(doc: ArticleState) -> list[Found]:
     """Each initiative is run by the sentence's agent (first body before it that is not a partner
     or guide; in "X指导Y…" the guided Y), else by the article's main body when a runs verb introduces
     it or its name is a quoted brand (an unquoted facility named without a verb, 司机之家, is nobody's);
     none for a resource the actor uses (依托/利用/通过 X)."""
+    text, sents, inits, actors, main = doc.text, doc.sentences, doc.initiatives, doc.actors, doc.main
+    means = means_words()
+
+    def has_trigger(span: Span) -> bool:
+        return trigger_in(text, span)
+
     out: list[Found] = []
     inits_in, actors_in = _per_sentence(inits, sents), _per_sentence(actors, sents)
     for sent, in_sent, acts in zip(sents, inits_in, actors_in, strict=True):
@@ -262,20 +207,7 @@ def _is_user(text: str, g: GroupHit, sent: Span, modals: re.Pattern[str]) -> boo
     return opens and modals.match(text, g.end, sent[1]) is not None
 
 
-def serves(
-    text: str,
-    sents: list[Span],
-    paras: list[Span],
-    inits: list[InitiativeHit],
-    groups: list[GroupHit],
-    cues: re.Pattern[str],
-    main: InitiativeHit | None = None,
-    providers: dict[str, re.Pattern[str]] | None = None,
-    modals: re.Pattern[str] | None = None,
-    has_verb: Callable[[Span], bool] | None = None,
-    directive: re.Pattern[str] | None = None,
-    facilities: re.Pattern[str] | None = None,
-) -> list[Found]:
+def serves(doc: ArticleState) -> list[Found]:
     """Initiative → worker group: the group is in the initiative's name or written right before it,
     or follows an enumeration of initiatives ending in 等; or a serve cue (为/针对/关爱 …) precedes the
     group in its clause, linking it to the sentence's initiatives, else to the paragraph's topic (its
@@ -283,8 +215,14 @@ def serves(
     next sentence's initiatives (not for a group inside a quoted title, or naming a facility: 骑手驿站);
     a group that opens its clause with "can use" (可/能/凭 …) is linked to the topic and to the
     initiatives named later in its clause (骑手可在工会驿站休息)."""
+    text, sents, paras, inits, groups = doc.text, doc.sentences, doc.paragraphs, doc.initiatives, doc.groups
+    cues, main, providers, modals = serve_cues(), doc.main_initiative, provider_cues(), user_modals()
+    directive, facilities = directive_openers(), facility_heads()
+
+    def has_verb(span: Span) -> bool:
+        return trigger_in(text, span)
+
     out: list[Found] = []
-    providers = providers or {}
     topic: InitiativeHit | None = None
     pending: list[GroupHit] = []
     para_of = _paragraph_of(sents, paras)
@@ -352,11 +290,10 @@ def serves(
     return out
 
 
-def located_in(
-    sent_of: Callable[[int], Span], unions: list[UnionHit], orgs: list[OrgHit], places: list[Place]
-) -> list[Found]:
+def located_in(doc: ArticleState) -> list[Found]:
     """Bodies are located in the region their name starts with; sub-county places in the region
     written just before them."""
+    sent_of, unions, orgs, places = doc.sentence_of, doc.unions, doc.orgs, doc.places
     out: list[Found] = []
     for u in unions:
         if u.place is not None and u.name:
@@ -376,8 +313,9 @@ def located_in(
     return out
 
 
-def partners(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
+def partners(doc: ArticleState) -> list[Found]:
     """X与Y联合/合作/共建…, and (subject) 联合/会同/携手 Y: UnionBody partners_with the other body."""
+    text, sents, actors, main = doc.text, doc.sentences, doc.actors, doc.main
     out: list[Found] = []
     for sent, acts in zip(sents, _per_sentence(actors, sents), strict=True):
         for k, a in enumerate(acts):
@@ -410,8 +348,9 @@ def _partner(a: Actor, b: Actor, sent: Span) -> Found:
     return Found(a.type, a.name, P.PARTNERS_WITH, b.type, b.name, sent, "partners_with.joint")
 
 
-def guides(text: str, sents: list[Span], actors: list[Actor], main: Actor | None) -> list[Found]:
+def guides(doc: ArticleState) -> list[Found]:
     """在X(、Y)指导下 … Z: X and Y guide Z (the next union, else the main body); X指导(成立) Z."""
+    text, sents, actors, main = doc.text, doc.sentences, doc.actors, doc.main
     out: list[Found] = []
     unions_in = _per_sentence([a for a in actors if a.type == T.UNION_BODY], sents)
     for sent, unions in zip(sents, unions_in, strict=True):
@@ -453,14 +392,13 @@ def _body_before(text: str, ends: dict[int, list[Actor]], lo: int, end: int) -> 
     return None
 
 
-def has_role(
-    text: str,
-    sent_of: Callable[[int], Span],
-    persons: list[PersonHit],
-    actors: list[Actor],
-    titles_before: Callable[[int], int],
-) -> list[Found]:
+def has_role(doc: ArticleState) -> list[Found]:
     """ "<body>[department]<title>、<title><name>", repeatable: "<body1><title1>、<body2><title2><name>"."""
+    text, sent_of, persons, actors = doc.text, doc.sentence_of, doc.persons, doc.actors
+
+    def titles_before(pos: int) -> int:
+        return title_chain_before(text, pos)
+
     out: list[Found] = []
     ends: dict[int, list[Actor]] = {}
     for a in actors:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extract.initiatives import _trigger_re
+from kg.extract.initiatives import trigger_re
 from kg.extract.lexicon import alias_list, column, load, words
 
 
 def has_trigger(text: str, span: tuple[int, int]) -> bool:
     """True when text[span] contains a runs trigger verb."""
-    return _trigger_re().search(text, span[0], span[1]) is not None
+    return trigger_re().search(text, span[0], span[1]) is not None
 
 
 def _cue_pattern(cues: list[str] | tuple[str, ...]) -> re.Pattern[str]:

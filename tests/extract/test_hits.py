@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from kg.extract.regions import Place
-from kg.extract.relations import Found
+from kg.extract.state import Found
 from kg.model import EntityType, Evidence, Mention, Predicate, quick_init
 
 

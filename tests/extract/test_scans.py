@@ -8,10 +8,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract import _inside_union, _main_actor, context, initiatives, orgs, persons, regions, relations, unions
+from kg.extract import context, initiatives, orgs, persons, regions, relations, unions
+from kg.extract.components import _inside_union, _main_actor
 from kg.extract.index import GrowingSpanSet, HitIndex, SpanSet
 from kg.extract.regions import Place
-from kg.extract.relations import Actor, _inside, _paragraph_of, _per_sentence
+from kg.extract.relations import _inside, _paragraph_of, _per_sentence
+from kg.extract.state import Actor
 from kg.extract.unions import UnionHit
 from kg.model import EntityType as T
 
@@ -196,7 +198,7 @@ def test_org_inside_a_union_as_the_scan(pairs: list[tuple[int, int]], queries: l
 @_EXAMPLES
 @given(st.lists(st.sampled_from("ABCDE"), max_size=12))
 def test_main_actor_is_the_most_frequent_first_written_name(names: list[str]) -> None:
-    found = _main_actor("", [], [Actor(k, k + 1, T.ORGANIZATION, n) for k, n in enumerate(names)])
+    found = _main_actor("", [Actor(k, k + 1, T.ORGANIZATION, n) for k, n in enumerate(names)])
     expected = max(sorted(set(names)), key=lambda n: (names.count(n), -names.index(n))) if names else None
     assert (found.name if found else None) == expected
 
