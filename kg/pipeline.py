@@ -7,6 +7,8 @@ from kg.parallel, reused from kg.cache when unchanged); resolve runs once over a
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +20,7 @@ from pathlib import Path
 from kg import gcpause
 from kg.cache import ExtractionCache
 from kg.errors import InputError, OutputError
+from kg.export.atomic import TEMP_PREFIX
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
@@ -306,11 +309,12 @@ def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) ->
 
 
 def _check_out(out: Path) -> None:
+    """OutputError unless a file can be made in OUT: a fresh temporary (O_EXCL, so never through a symlink)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".kg-write-probe"
-        probe.write_text("", encoding="utf-8")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}write-probe.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from exc
 
