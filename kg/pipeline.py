@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -319,13 +321,41 @@ def _check_out(out: Path) -> None:
         raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from exc
 
 
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the body runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt: workers killed, lock released,
+    the mark left only if an output changed); a second SIGTERM kills at once. Only in the main thread, and
+    only where SIGTERM has no handler of the caller's."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def build(
     inputs: Sequence[Path],
     settings: Settings,
     outputs: Sequence[str] | None = None,
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out,
-    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock)."""
+    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock).
+    SIGTERM stops it as Ctrl-C does (`sigterm_as_interrupt`)."""
+    with sigterm_as_interrupt():
+        return _build(inputs, settings, outputs)
+
+
+def _build(
+    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
+) -> tuple[KnowledgeGraph, BuildSummary]:
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if missing:
         raise InputError(f"input path not found: {', '.join(missing)}")
