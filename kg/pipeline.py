@@ -244,7 +244,7 @@ def _extract_documents(
         bar.update()
 
     def documents(split: bool) -> Iterator[tuple[int, Document | tuple[Document, tuple[Article, ...]]]]:
-        stream = read_documents(inputs, summary.skipped)
+        stream = read_documents(inputs, summary.skipped, settings.out, settings.follow_links)
         for index in count():
             t0 = time.perf_counter()
             doc = next(stream, None)
@@ -282,6 +282,7 @@ def _extract_documents(
             cache.put(keys.pop(index), result)
         settle(index, result)
 
+    summary.notes += _out_in_inputs(inputs, settings.out)
     t0 = time.perf_counter()
     with bar, start_engine(settings, warm) as runner:
         if runner.split:
@@ -301,6 +302,12 @@ def _extract_documents(
         if not articles:
             record_skip(summary.skipped, labels[i], NO_ARTICLES)
     return [a for articles in results.values() for a in articles], collector
+
+
+def _out_in_inputs(inputs: Sequence[Path], out: Path) -> list[str]:
+    """A note for each input folder holding OUT (OUT is never read as input: its outputs would grow each build)."""
+    inside = [p for p in map(Path, inputs) if p.is_dir() and out.resolve().is_relative_to(p.resolve())]
+    return [f"notice:    the output folder {out} is inside the input {p}; it was not read" for p in inside]
 
 
 def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) -> KnowledgeGraph:

@@ -39,6 +39,7 @@ class Settings:
     process while this one segments (in this process too on a single-core machine). `scheduler` is a
     dask.distributed address (engine dask; None starts a local cluster). `cache` keeps
     per-document extraction results under OUT/.cache/ so rebuilds only redo changed documents.
+    `follow_links` reads symlinked folders that lead out of an input folder (by default they are skipped).
     """
 
     out: Path
@@ -49,6 +50,7 @@ class Settings:
     engine: Engine = Engine.LOCAL
     scheduler: str | None = None
     cache: bool = True
+    follow_links: bool = False
 
     @property
     def worker_count(self) -> int:

@@ -32,9 +32,11 @@ from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, default_workers
                    "default: a local cluster of --workers processes.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Extract every document again (ignore and do not write OUT/.cache/).")
+@click.option("--follow-links", "follow_links", is_flag=True,
+              help="Read symlinked folders that lead out of an input folder (skipped by default).")
 def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: str | None,
           strict: bool, quiet: bool, workers: int | None, engine: str, scheduler: str | None,
-          no_cache: bool) -> None:
+          no_cache: bool, follow_links: bool) -> None:
     """Build the knowledge graph from text files or folders (default: seeds/).
 
     Unusable files (empty, binary, unreadable, symlink loops…) are skipped with a one-line warning and
@@ -53,7 +55,7 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
     if scheduler and engine != Engine.DASK:
         raise click.UsageError("--scheduler needs --engine dask")
     settings = Settings(out=out, strict=strict, progress=not quiet, workers=workers, engine=Engine(engine),
-                        scheduler=scheduler, cache=not no_cache)
+                        scheduler=scheduler, cache=not no_cache, follow_links=follow_links)
     if base_iri:
         settings = replace(settings, base_iri=base_iri)
     paths = list(inputs) or [Path("seeds")]
