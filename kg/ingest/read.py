@@ -21,7 +21,7 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from kg.ingest.decode import NotText, decode_bytes, sniff_encoding
+from kg.ingest.decode import MARK_ERRORS, MARKS, NotText, decode, replace_marks, sniff_encoding, tolerable
 from kg.ingest.html import HtmlText
 from kg.model import Document, Skipped
 
@@ -35,7 +35,8 @@ MAX_PART_CHARS = 4 << 20
 """…or, when none comes before this many, at a blank line, a line end, or here."""
 _READ_CHARS = 1 << 18
 _PART_MARK = "#char="
-_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_SAMPLE_BYTES = 1 << 16
 SKIP_MARK = "kg_skip"
 """Attribute set on the log record of a skipped file (BuildSummary lists those apart from other warnings)."""
 
@@ -196,9 +197,17 @@ def _open_reason(path: Path, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _warn_replaced(shown: str, count: int, encoding: str) -> None:
+    """One warning for a file read with `count` undecodable bytes replaced by U+FFFD."""
+    log.warning("%s: %d undecodable byte(s) replaced with U+FFFD (read as %s)", shown.translate(_CONTROLS), count,
+                encoding)
+
+
 def _whole(path: Path, doc_id: str, shown: str, data: bytes) -> Document:
-    """A small file's one Document (NotText when it holds no text)."""
-    text, encoding = decode_bytes(data)
+    """A small file's one Document (NotText when it holds no text); a few bad bytes are replaced, with a warning."""
+    text, encoding, replaced = decode(data)
+    if replaced:
+        _warn_replaced(shown, replaced, encoding)
     reader = READERS.get(path.suffix.lower(), _Plain)()
     text = reader.feed(text) + reader.close()
     if not text.strip():
@@ -206,22 +215,44 @@ def _whole(path: Path, doc_id: str, shown: str, data: bytes) -> Document:
     return Document(id=doc_id, path=shown, text=text, encoding=encoding)
 
 
-def _pieces(file: BinaryIO, encoding: str, reader: TextFilter, failed: list[str]) -> Iterator[str]:
-    """The document text of a streamed file in pieces. Bytes that do not decode end it there: they are
-    read as surrogate escapes, which no correctly decoded text contains, and the reason goes to `failed`."""
-    text = io.TextIOWrapper(file, encoding=encoding, errors="surrogateescape", newline=None)
+def _pieces(file: BinaryIO, encoding: str, reader: TextFilter, failed: list[str], replaced: list[int],
+            ) -> Iterator[str]:
+    """The document text of a streamed file in pieces. A few bytes that do not decode become U+FFFD (their
+    count added to `replaced`); once there are more than `tolerable`, the text ends at the first bad byte
+    of that piece and the reason goes to `failed`."""
+    text = io.TextIOWrapper(file, encoding=encoding, errors=MARK_ERRORS, newline=None)
     first, done = True, 0
     while chunk := text.read(_READ_CHARS):
         if first:
             chunk, first = chunk.lstrip("\ufeff"), False
-        bad = _ESCAPED.search(chunk)
+        bad = MARKS.search(chunk)
         if bad is not None:
-            failed.append(f"undecodable {encoding} at character {done + bad.start()}; rest of file not read")
-            yield reader.feed(chunk[: bad.start()])
-            break
+            count = len(MARKS.findall(chunk))
+            if not tolerable(sum(replaced) + count, done + len(chunk)):
+                failed.append(f"undecodable {encoding} at character {done + bad.start()}; rest of file not read")
+                yield reader.feed(replace_marks(chunk[: bad.start()])[0])
+                break
+            chunk = replace_marks(chunk)[0]
+            replaced.append(count)
         done += len(chunk)
         yield reader.feed(chunk)
     yield reader.close()
+
+
+def _past_ascii(file: BinaryIO, start: int) -> str | None:
+    """The encoding of what follows a long ASCII start (which reads as any encoding): sniffed from the first
+    non-ASCII byte on (a character's first byte, since all before it are ASCII). None when none follows."""
+    file.seek(start)
+    while block := file.read(SNIFF_BYTES):
+        found = _NON_ASCII.search(block)
+        if found is not None:
+            file.seek(start + found.start())
+            try:
+                return sniff_encoding(file.read(_SAMPLE_BYTES))
+            except NotText:
+                return None
+        start += len(block)
+    return None
 
 
 def _cut(buf: str) -> int | None:
@@ -256,10 +287,13 @@ def _streamed(path: Path, doc_id: str, shown: str, file: BinaryIO, head: bytes, 
               ) -> Iterator[Document]:
     """The Documents of a file too large to read at once: one, or one per part when it was cut."""
     encoding = sniff_encoding(head)
+    if encoding == "utf-8" and head.isascii():
+        encoding = _past_ascii(file, len(head)) or encoding
     file.seek(0)
     failed: list[str] = []
+    replaced: list[int] = []
     reader = READERS.get(path.suffix.lower(), _Plain)()
-    parts = (p for p in split_parts(_pieces(file, encoding, reader, failed)) if p[1].strip())
+    parts = (p for p in split_parts(_pieces(file, encoding, reader, failed, replaced)) if p[1].strip())
     first, second = next(parts, None), next(parts, None)
     if first is None and not failed:
         raise NotText("no text")
@@ -268,6 +302,8 @@ def _streamed(path: Path, doc_id: str, shown: str, file: BinaryIO, head: bytes, 
     elif first is not None:
         for start, text in chain((first,), (second,) if second else (), parts):
             yield Document(f"{doc_id}{_PART_MARK}{start},{start + len(text)}", shown, text, encoding)
+    if sum(replaced):
+        _warn_replaced(shown, sum(replaced), encoding)
     for reason in failed:
         record_skip(skipped, shown, reason)
 

@@ -85,8 +85,10 @@ def sink(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 def test_build_with_every_bad_input_succeeds(sink: Sink) -> None:
     assert sink.returncode == 0 and sink.errors == []
     skips = [c for c in _sink_cases() if c.warning]
+    notes = [c for c in _sink_cases() if c.note]
     assert f"skipped: {len(skips)}" in sink.stdout.splitlines()[0]
-    assert len(sink.warnings) == len(skips), "one warning line per bad input, no others"
+    assert len(sink.warnings) == len(skips) + len(notes), "one warning line per bad input, no others"
+    assert f"warnings:  {len(notes)}" in sink.stdout.splitlines(), "files read despite a warning are listed too"
     assert any(a["doc"] == "good.txt" for a in sink.articles)
 
 
@@ -104,7 +106,13 @@ def test_bad_input_in_a_build(case: Case, sink: Sink) -> None:
         assert case.warning in listed, "the summary lists the skipped file and why"
         assert f"{_slug(case)}/{case.file}" not in docs
     else:
-        assert mine == [] and f"skipped {path}" not in sink.stdout
+        assert f"skipped {path}" not in sink.stdout
+        if case.note:
+            (line,) = mine
+            assert line.startswith(f"WARNING: {path}: ") and case.note in line
+            assert f"  {line.removeprefix('WARNING: ')}" in sink.stdout.splitlines(), "listed in the summary"
+        else:
+            assert mine == []
         expected = {f"{_slug(case)}/{case.file}"} if case.read == DOC else set()
         assert docs == expected, "its articles under its file name, verbatim" if case.read == DOC else "not an input"
 

@@ -147,6 +147,23 @@ def _link_root(folder: Path) -> None:
     os.symlink("/", folder / "root")
 
 
+def _one_bad_byte(name: str, encoding: str) -> Callable[[Path], None]:
+    """The article in `encoding` with one byte of its body (after the headline) replaced by 0xFF."""
+    data = bytearray(ARTICLE.encode(encoding))
+    data[len(ARTICLE.split("\n")[0].encode(encoding)) + 12] = 0xFF
+    return _write(name, bytes(data))
+
+
+def ascii_then_gbk() -> bytes:
+    """A 1.1 MB HTML page whose first MiB is ASCII (an inline style sheet), then the article in GBK."""
+    style = "".join(f".c{i} {{ margin: {i % 9}px; color: #{i % 4096:03x}; }}\n" for i in range(31_000))
+    head = f"<!doctype html><html><head><style>\n{style}</style></head><body>\n".encode("ascii")
+    body = "".join(f"<p>{line}</p>\n" for line in ARTICLE.split("\n") if line)
+    page = head + body.encode("gbk") + b"</body></html>\n"
+    assert len(head) > (1 << 20) + 50_000
+    return page
+
+
 def _own_extensions(folder: Path) -> None:
     (folder / "photo.png").write_bytes(png_bytes())
     (folder / "archive.zip").write_bytes(zip_bytes())
@@ -161,7 +178,9 @@ NO_ARTICLES = "no articles"
 class Case:
     """One bad input. `read` is what read_documents gives for `file`: DOC (a document), IGNORED (not an
     input: other extension), or the reason it is skipped for. `build` is the warning `kg build` gives
-    ("" none; the skip reason by default). `as_root` False: root's DAC override reads it anyway."""
+    ("" none; the skip reason by default). `note`: a warning naming a file that is read all the same
+    (not a skip), both by read_documents and by `kg build`. `as_root` False: root's DAC override reads
+    it anyway."""
 
     name: str
     make: Callable[[Path], None]
@@ -170,6 +189,7 @@ class Case:
     build: str | None = None
     as_root: bool = True
     in_sink: bool = True
+    note: str = ""
 
     @property
     def warning(self) -> str:
@@ -201,6 +221,14 @@ CASES = [
     Case("utf-8", _write("utf8.txt", ARTICLE), "utf8.txt", DOC),
     Case("gb18030", _write("gb.txt", ARTICLE, "gb18030"), "gb.txt", DOC),
     Case("utf-16 with BOM", _write("u16.txt", ARTICLE, "utf-16"), "u16.txt", DOC),
+    Case("utf-16 little-endian without BOM", _write("u16le.txt", ARTICLE, "utf-16-le"), "u16le.txt", DOC),
+    Case("utf-16 big-endian without BOM", _write("u16be.txt", ARTICLE, "utf-16-be"), "u16be.txt", DOC),
+    Case("one bad byte in utf-8", _one_bad_byte("bad8.txt", "utf-8"), "bad8.txt", DOC,
+         note="undecodable byte(s) replaced with U+FFFD (read as utf-8)"),
+    Case("one bad byte in gb18030", _one_bad_byte("badgb.txt", "gb18030"), "badgb.txt", DOC,
+         note="undecodable byte(s) replaced with U+FFFD (read as gb18030)"),
+    Case("1.1 MB html, a MiB of ascii, then gbk", lambda folder: _write("styled.html", ascii_then_gbk())(folder),
+         "styled.html", DOC),
     Case("big5 traditional", _write("trad.txt", TRADITIONAL, "big5"), "trad.txt", DOC),
     Case("name with spaces and Chinese", _write(SPACED_NAME, ARTICLE), SPACED_NAME, DOC),
     Case("file name in GBK bytes, not UTF-8", _gbk_name, GBK_NAME, DOC),
