@@ -6,6 +6,7 @@ from kg.parallel, reused from kg.cache when unchanged); resolve runs once over a
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
@@ -317,6 +318,20 @@ def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) ->
     return resolve(extract_all(articles, documents), articles)
 
 
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+"""Errors of a disk that takes no more (full, over quota, read-only, file size limit): while writing outputs they
+are the output folder's fault, reported as OutputError (exit 3), not as a crash."""
+
+
+def _disk_error(exc: OSError) -> str | None:
+    """The reason, when `exc` is one of DISK_ERRORS: by its errno, or by its text for the stores' native code,
+    whose errors carry none (pyoxigraph: "IO error: No space left on device: While appending to file…")."""
+    if exc.errno in DISK_ERRORS:
+        return exc.strerror or os.strerror(exc.errno)
+    return next((os.strerror(e) for e in sorted(DISK_ERRORS) if exc.errno is None and os.strerror(e) in str(exc)),
+                None)
+
+
 def _check_out(out: Path) -> None:
     """OutputError unless a file can be made in OUT: a fresh temporary (O_EXCL, so never through a symlink)."""
     try:
@@ -369,8 +384,14 @@ def _build(
     if settings.worker_count < 0:
         raise InputError(f"--workers must be at least 0, got {settings.workers}")
     _check_out(settings.out)
-    with guarded_build(settings.out), gcpause.paused():
-        return _run(inputs, settings, outputs)
+    try:
+        with guarded_build(settings.out), gcpause.paused():
+            return _run(inputs, settings, outputs)
+    except OSError as exc:
+        reason = _disk_error(exc)
+        if reason is None:
+            raise
+        raise OutputError(f"cannot write to output folder {settings.out}: {reason}") from exc
 
 
 def _run(
