@@ -115,16 +115,22 @@ def _holder(fd: int) -> str:
 
 
 def snapshot(out: Path) -> Snapshot:
-    """Inode, mtime and size of every output path under OUT (not the cache, lock, mark or temporaries)."""
+    """Inode, mtime and size of every output path under OUT (not the cache, lock, mark or temporaries), walked
+    without recursion (os.walk recurses per level: a user's deep folder under OUT would overflow it)."""
     state: Snapshot = {}
-    for folder, dirs, files in os.walk(out):
-        dirs[:] = [d for d in dirs if d not in _SKIP and not is_temp(d)]
-        for name in dirs + files:
-            if name in _SKIP or is_temp(name):
+    stack = [out]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in _SKIP or is_temp(entry.name):
                 continue
-            path = Path(folder, name)
-            st = path.lstat()
-            state[path.relative_to(out).as_posix()] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            st = entry.stat(follow_symlinks=False)
+            state[Path(entry.path).relative_to(out).as_posix()] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
     return state
 
 

@@ -229,3 +229,24 @@ def test_commands_writing_into_out_fail_while_a_build_holds_it(small_graph: Know
     for args in (["eval", str(gold)], ["viz"], ["validate"]):  # released: they write into OUT again
         assert kg(*args).returncode == 0, args
     assert {"eval.json", "graph.html", "shacl-report.ttl"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_deep_user_folder_under_out_does_not_stop_a_build(tmp_path: Path) -> None:
+    """Issue #23: OUT may hold anything of the user's, 1,200 folders deep too (more than Python's recursion
+    limit): the build's look at what changed under OUT walks it without recursion."""
+    out = tmp_path / "out"
+    deep = out / "mine"
+    for _ in range(1200):
+        deep = deep / "d"
+        deep.mkdir(parents=deep.parent == out / "mine")
+    (deep / "note.txt").write_text("mine\n")
+    try:
+        result = kg_build(out, "-j", "0", "--only", "articles", inputs=(sorted(SEEDS.glob("*.txt"))[0],))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert (deep / "note.txt").read_text() == "mine\n"
+    finally:
+        while deep != out:  # shutil.rmtree recurses too: remove the chain by hand
+            for child in deep.iterdir():
+                child.unlink()
+            deep.rmdir()
+            deep = deep.parent
