@@ -328,8 +328,9 @@ def _disk_error(exc: OSError) -> str | None:
     whose errors carry none (pyoxigraph: "IO error: No space left on device: While appending to file…")."""
     if exc.errno in DISK_ERRORS:
         return exc.strerror or os.strerror(exc.errno)
-    return next((os.strerror(e) for e in sorted(DISK_ERRORS) if exc.errno is None and os.strerror(e) in str(exc)),
-                None)
+    if exc.errno is None:
+        return next((os.strerror(e) for e in sorted(DISK_ERRORS) if os.strerror(e) in str(exc)), None)
+    return None
 
 
 def _check_out(out: Path) -> None:
@@ -345,7 +346,7 @@ def _check_out(out: Path) -> None:
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """While the body runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt: workers killed, lock released,
+    """While the body runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt: workers stopped, lock released,
     the mark left only if an output changed); a second SIGTERM kills at once. Only in the main thread, and
     only where SIGTERM has no handler of the caller's."""
     if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:

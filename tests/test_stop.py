@@ -67,6 +67,12 @@ def _alive(procs: dict[int, int]) -> list[int]:
     return [pid for pid, start in procs.items() if (st := _stat(pid)) is not None and st[2] == start and st[0] != "Z"]
 
 
+def _default_sigint() -> None:
+    """In the child before exec: SIGINT back to its default, as a shell gives it to a command it runs in the
+    foreground (a runner started in the background may ignore SIGINT, and ignored signals stay ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cache_entries(out: Path) -> int:
     return sum(1 for _ in out.glob(".cache/extract/*/*/*.pickle"))
 
@@ -76,7 +82,8 @@ def test_a_stopped_build_leaves_no_process_and_closes_its_pipes(sig: signal.Sign
                                                                  tmp_path: Path) -> None:
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "-q", "-j", "2", "--only", "articles"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_default_sigint)
     workers: dict[int, int] = {}
     try:
         deadline = time.monotonic() + 120

@@ -119,7 +119,7 @@ def _walk(root: Path, skipped: list[Skipped], out: Path | None = None, follow_li
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 folders.append(path)
-            elif (target := _folder_symlink(path)) is not None:
+            elif entry.is_symlink() and (target := _folder_symlink(path)) is not None:
                 if follow_links or target.is_relative_to(top):
                     folders.append(path)
                 else:
