@@ -5,10 +5,12 @@
 and the OS drops the lock when the holder dies (even by SIGKILL), so a stale lock file never blocks.
 While it writes, OUT/.kg-incomplete exists; it is removed when every output is in place, so a build
 killed midway leaves the mark (outputs may then mix the old and the new build) until the next one.
+Both are opened without following a symlink: one planted there must not truncate the file it points to.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -26,6 +28,26 @@ _SKIP = {LOCK_NAME, MARKER_NAME, ".cache"}
 Snapshot = dict[str, tuple[int, int, int]]
 
 _HELD: set[int] = set()
+
+
+def open_own(path: Path, flags: int, mode: int = 0o666) -> int:
+    """Open a control file kg keeps in OUT without following a symlink; OutputError (exit 3) when it is
+    one or cannot be opened, naming it."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(f"{path} is a symlink; kg will not write through it (remove it)") from None
+        raise OutputError(f"cannot write to output folder {path.parent}: {exc.strerror or exc}") from exc
+
+
+def write_own(path: Path, text: str) -> None:
+    """Write a control file of OUT (see `open_own`): created or emptied, then `text` in UTF-8."""
+    fd = open_own(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def _close_in_child() -> None:
@@ -53,9 +75,9 @@ class BuildLock:
         """Take the lock or raise OutputError naming the build that holds it."""
         try:
             self.out.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
             raise OutputError(f"cannot write to output folder {self.out}: {exc.strerror or exc}") from exc
+        fd = open_own(self.path, os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -93,16 +115,22 @@ def _holder(fd: int) -> str:
 
 
 def snapshot(out: Path) -> Snapshot:
-    """Inode, mtime and size of every output path under OUT (not the cache, lock, mark or temporaries)."""
+    """Inode, mtime and size of every output path under OUT (not the cache, lock, mark or temporaries), walked
+    without recursion (os.walk recurses per level: a user's deep folder under OUT would overflow it)."""
     state: Snapshot = {}
-    for folder, dirs, files in os.walk(out):
-        dirs[:] = [d for d in dirs if d not in _SKIP and not is_temp(d)]
-        for name in dirs + files:
-            if name in _SKIP or is_temp(name):
+    stack = [out]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in _SKIP or is_temp(entry.name):
                 continue
-            path = Path(folder, name)
-            st = path.lstat()
-            state[path.relative_to(out).as_posix()] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            st = entry.stat(follow_symlinks=False)
+            state[Path(entry.path).relative_to(out).as_posix()] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
     return state
 
 
@@ -115,8 +143,7 @@ def guarded_build(out: Path) -> Iterator[None]:
         sweep_temps(out)
         was_marked = marker.exists()
         before = snapshot(out)
-        marker.write_text(f"a kg build (pid {os.getpid()}) started writing here and has not finished\n",
-                          encoding="utf-8")
+        write_own(marker, f"a kg build (pid {os.getpid()}) started writing here and has not finished\n")
         try:
             yield
         except BaseException:
@@ -144,7 +171,7 @@ def incomplete_warning(out: Path) -> str | None:
     if not (out / MARKER_NAME).exists():
         return None
     try:
-        fd = os.open(out / LOCK_NAME, os.O_RDONLY)
+        fd = os.open(out / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         fd = None
     busy = False

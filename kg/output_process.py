@@ -17,12 +17,10 @@ error, so a build behaves as if it had run every writer itself.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +33,7 @@ from kg.errors import KGError, OutputError
 from kg.memo import release
 from kg.model import KnowledgeGraph
 from kg.outputs import BACKGROUND, Outcome, prepare_shared, run_concurrently, run_in_order
+from kg.parallel import die_with_parent
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -154,16 +153,6 @@ class _Captured(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies (even by SIGKILL); exit if it already has."""
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        sys.exit(1)
-
-
 def _portable(exc: BaseException) -> BaseException:
     """The error as something that pickles back (a KGError keeps its class and exit code)."""
     try:
@@ -191,7 +180,7 @@ def _serve(run: Callable[[], Outcome], result: Path) -> None:
 
 def _lead(graph: KnowledgeGraph, settings: Settings, groups: Groups, results: list[Path], parent: int) -> None:
     """The first forked child (dies with the build)."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     run_groups(graph, settings, groups, results)
 
 
@@ -217,7 +206,7 @@ def run_groups(graph: KnowledgeGraph, settings: Settings, groups: Groups, result
 
 def _group(graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...], result: Path, parent: int) -> None:
     """A sibling forked by the lead child: run its group in order."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _serve(lambda: run_in_order(graph, settings, names), result)
 
 
@@ -248,7 +237,7 @@ def run_outputs(
 def main(job: Path, result: Path) -> None:
     with job.open("rb") as fh:
         graph, settings, names, parent = pickle.load(fh)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _serve(lambda: run_concurrently(graph, settings, names), result)
 
 

@@ -4,13 +4,20 @@ An engine is a context manager yielding a `Runner`: `submit(fn, items)` starts `
 a chunk and returns a future of the list of results; `wait` blocks until one future finishes.
 The caller keeps at most `window` chunks in flight, so memory stays bounded however large the
 corpus. No scheduling of our own: concurrent.futures and dask.distributed do the work.
+
+Local workers die with the build: the kernel kills each when the build process dies (even by SIGKILL),
+and a build that fails or is interrupted (Ctrl-C, SIGTERM) drops their queued work and stops them after
+the document each is on.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -51,6 +58,62 @@ Warm = Callable[[bool], None]
 """Preloads what forked workers should inherit; the flag says whether they only extract (`split`)."""
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Run first in a process the build starts: ask Linux to SIGKILL it when its parent dies (so a killed build
+    leaves no worker blocked forever on a pipe, holding the caller's stdout), exit at once if the parent is
+    already gone, and leave SIGINT and SIGTERM to the parent, which stops its children itself."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's own stop (below) is all there is
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if os.getppid() != parent:
+        sys.exit(1)
+
+
+_STOP: Any = None
+"""In a local worker: the pool's stop event (set by the build when it fails or is interrupted)."""
+
+
+def _start_worker(parent: int, stop: Any) -> None:
+    """A local worker's initializer: die with the build (`die_with_parent`) and keep its stop event."""
+    global _STOP
+    die_with_parent(parent)
+    _STOP = stop
+
+
+def run_local_chunk(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """`run_chunk` in a local worker, ending early (with the results so far) once the build has stopped."""
+    results = []
+    for item in items:
+        if _STOP is not None and _STOP.is_set():
+            break
+        results.append(fn(item))
+    return results
+
+
+@contextmanager
+def _pool(workers: int, context: Any) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers die with this process. When the body fails (or is interrupted), queued
+    chunks are cancelled and the workers told to stop after their current document: killing one could cut a
+    result in half on the result pipe, and the pool's own thread would then wait for the rest forever."""
+    stop = context.Event()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), stop))
+    try:
+        yield pool
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
 def _done(fn: Callable[[Any], Any], items: Sequence[Any]) -> Future:
     future: Future = Future()
     future.set_result(run_chunk(fn, items))
@@ -87,8 +150,8 @@ def _local(settings: Settings, warm: Warm) -> Iterator[Runner]:
                 if fork:
                     warm(split)
                 context = multiprocessing.get_context("fork" if fork else None)
-                pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context)))
-            return pools[0].submit(run_chunk, fn, list(items))
+                pools.append(stack.enter_context(_pool(workers, context)))
+            return pools[0].submit(run_local_chunk, fn, list(items))
 
         # split: a deeper queue, so the worker never waits while this process reads and collects
         yield Runner("local", workers, LOCAL_CHUNK, 4 if split else 2 * workers, submit, _wait_local, split)

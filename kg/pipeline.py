@@ -6,7 +6,12 @@ from kg.parallel, reused from kg.cache when unchanged); resolve runs once over a
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import signal
+import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +24,7 @@ from kg import gcpause
 from kg.cache import ExtractionCache
 from kg.document import DocResult, Timed, anchor_quotes, extract_segmented, process_document, warm
 from kg.errors import InputError, OutputError
+from kg.export.atomic import TEMP_PREFIX
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
@@ -180,7 +186,7 @@ def _extract_documents(
         bar.update()
 
     def documents(split: bool) -> Iterator[tuple[int, Document | tuple[Document, tuple[Article, ...]]]]:
-        stream = read_documents(inputs, summary.skipped)
+        stream = read_documents(inputs, summary.skipped, settings.out, settings.follow_links)
         for index in count():
             t0 = time.perf_counter()
             doc = next(stream, None)
@@ -218,6 +224,7 @@ def _extract_documents(
             cache.put(keys.pop(index), result)
         settle(index, result)
 
+    summary.notes += _out_in_inputs(inputs, settings.out)
     t0 = time.perf_counter()
     with bar, start_engine(settings, warm) as runner:
         if runner.split:
@@ -239,6 +246,12 @@ def _extract_documents(
     return [a for articles in results.values() for a in articles], collector
 
 
+def _out_in_inputs(inputs: Sequence[Path], out: Path) -> list[str]:
+    """A note for each input folder holding OUT (OUT is never read as input: its outputs would grow each build)."""
+    inside = [p for p in map(Path, inputs) if p.is_dir() and out.resolve().is_relative_to(p.resolve())]
+    return [f"notice:    the output folder {out} is inside the input {p}; it was not read" for p in inside]
+
+
 def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) -> KnowledgeGraph:
     """The whole in-memory pipeline: files → KnowledgeGraph (no outputs written)."""
     skipped = [] if skipped is None else skipped
@@ -247,14 +260,50 @@ def build_graph(inputs: Sequence[Path], skipped: list[Skipped] | None = None) ->
         return resolve(extract_all(articles, documents), articles)
 
 
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+"""Errors of a disk that takes no more (full, over quota, read-only, file size limit): while writing outputs they
+are the output folder's fault, reported as OutputError (exit 3), not as a crash."""
+
+
+def _disk_error(exc: OSError) -> str | None:
+    """The reason, when `exc` is one of DISK_ERRORS: by its errno, or by its text for the stores' native code,
+    whose errors carry none (pyoxigraph: "IO error: No space left on device: While appending to file…")."""
+    if exc.errno in DISK_ERRORS:
+        return exc.strerror or os.strerror(exc.errno)
+    if exc.errno is None:
+        return next((os.strerror(e) for e in sorted(DISK_ERRORS) if os.strerror(e) in str(exc)), None)
+    return None
+
+
 def _check_out(out: Path) -> None:
+    """OutputError unless a file can be made in OUT: a fresh temporary (O_EXCL, so never through a symlink)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".kg-write-probe"
-        probe.write_text("", encoding="utf-8")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}write-probe.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the body runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt: workers stopped, lock released,
+    the mark left only if an output changed); a second SIGTERM kills at once. Only in the main thread, and
+    only where SIGTERM has no handler of the caller's."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def build(
@@ -263,15 +312,29 @@ def build(
     outputs: Sequence[str] | None = None,
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out,
-    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock)."""
+    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock).
+    SIGTERM stops it as Ctrl-C does (`sigterm_as_interrupt`)."""
+    with sigterm_as_interrupt():
+        return _build(inputs, settings, outputs)
+
+
+def _build(
+    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
+) -> tuple[KnowledgeGraph, BuildSummary]:
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if missing:
         raise InputError(f"input path not found: {', '.join(missing)}")
     if settings.worker_count < 0:
         raise InputError(f"--workers must be at least 0, got {settings.workers}")
     _check_out(settings.out)
-    with guarded_build(settings.out), gcpause.paused():
-        return _run(inputs, settings, outputs)
+    try:
+        with guarded_build(settings.out), gcpause.paused():
+            return _run(inputs, settings, outputs)
+    except OSError as exc:
+        reason = _disk_error(exc)
+        if reason is None:
+            raise
+        raise OutputError(f"cannot write to output folder {settings.out}: {reason}") from exc
 
 
 def _run(

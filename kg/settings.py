@@ -92,6 +92,7 @@ class Settings:
     dask.distributed address (engine dask; None starts a local cluster). `cache` keeps
     per-document extraction results under OUT/.cache/ so rebuilds only redo changed documents.
     `base_iri` (default: KG_BASE_IRI, else DEFAULT_BASE_IRI) must pass `check_base_iri` (InputError).
+    `follow_links` reads symlinked folders that lead out of an input folder (by default they are skipped).
     """
 
     out: Path
@@ -102,6 +103,7 @@ class Settings:
     engine: Engine = Engine.LOCAL
     scheduler: str | None = None
     cache: bool = True
+    follow_links: bool = False
 
     def __post_init__(self) -> None:
         from_env = os.environ.get("KG_BASE_IRI") == self.base_iri

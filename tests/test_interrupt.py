@@ -51,10 +51,10 @@ KILLS = [
     Kill("after resolve (first output written, not renamed)", pause="articles.jsonl", old={"articles.jsonl"}),
     Kill("rdf (graph.ttl/.nt/.jsonld renamed, graph.nq not)", pause="graph.nq",
          new={"articles.jsonl", "graph.jsonl", "rdf/graph.ttl"}, old={"rdf/graph.nq", "rdf/graph.trig"}),
-    Kill("oxigraph (store being bulk-loaded)", ("--only", "oxigraph"), poll=".oxigraph.*.tmp",
+    Kill("oxigraph (store being bulk-loaded)", ("--only", "oxigraph"), poll=".kg-tmp-oxigraph.*",
          old={"oxigraph/ (dump)"}),
     Kill("html (graph.html written, not renamed)", ("--only", "html"), pause="graph.html", old={"graph.html"}),
-    Kill("ladybug (store being loaded)", ("--only", "ladybug"), poll=".ladybug.*.tmp", old={"ladybug/ (dump)"}),
+    Kill("ladybug (store being loaded)", ("--only", "ladybug"), poll=".kg-tmp-ladybug.*", old={"ladybug/ (dump)"}),
     Kill("end (every output in place, mark not yet removed)", ("--only", "ladybug"), pause=MARKER_NAME,
          new={"ladybug/ (dump)"}),
 ]

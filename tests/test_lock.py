@@ -120,6 +120,27 @@ def test_second_build_into_the_same_out_refuses_at_once(tmp_path: Path) -> None:
         _reap(first)
 
 
+@pytest.mark.parametrize("name", [LOCK_NAME, MARKER_NAME, ".kg-write-probe"])
+def test_a_symlink_at_a_control_file_never_truncates_its_target(name: str, tmp_path: Path) -> None:
+    """Issue #23: a symlink planted at OUT's lock, mark or write probe must not let a build write through it:
+    the lock and the mark are refused in one line (exit 3), the probe is no longer a fixed name."""
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("precious\n")
+    (out / name).symlink_to(victim)
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    result = kg_build(out, "-j", "0", "--only", "articles", inputs=(seed,))
+    assert victim.read_text() == "precious\n"
+    assert "Traceback" not in result.stderr
+    if name == ".kg-write-probe":
+        assert result.returncode == 0, result.stderr
+        assert (out / name).is_symlink()
+    else:
+        assert result.returncode == OutputError.exit_code
+        assert result.stderr.strip() == f"error: {out / name} is a symlink; kg will not write through it (remove it)"
+        assert not (out / "articles.jsonl").exists()
+
+
 def test_mark_is_removed_when_the_body_succeeds(tmp_path: Path) -> None:
     with guarded_build(tmp_path):
         assert (tmp_path / MARKER_NAME).exists()
@@ -151,8 +172,8 @@ def test_an_earlier_mark_survives_a_failed_build(tmp_path: Path) -> None:
 
 def test_guard_sweeps_temporaries_of_an_interrupted_build(tmp_path: Path) -> None:
     (tmp_path / "rdf").mkdir()
-    (tmp_path / "rdf" / ".graph.nq.x1y2.tmp").write_text("half")
-    (tmp_path / ".oxigraph.abc.tmp").mkdir()
+    (tmp_path / "rdf" / ".kg-tmp-graph.nq.x1y2").write_text("half")
+    (tmp_path / ".kg-tmp-oxigraph.abc").mkdir()
     with guarded_build(tmp_path):
         pass
     assert sorted(p.name for p in tmp_path.rglob("*")) == [LOCK_NAME, "rdf"]
@@ -208,3 +229,24 @@ def test_commands_writing_into_out_fail_while_a_build_holds_it(small_graph: Know
     for args in (["eval", str(gold)], ["viz"], ["validate"]):  # released: they write into OUT again
         assert kg(*args).returncode == 0, args
     assert {"eval.json", "graph.html", "shacl-report.ttl"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_deep_user_folder_under_out_does_not_stop_a_build(tmp_path: Path) -> None:
+    """Issue #23: OUT may hold anything of the user's, 1,200 folders deep too (more than Python's recursion
+    limit): the build's look at what changed under OUT walks it without recursion."""
+    out = tmp_path / "out"
+    deep = out / "mine"
+    for _ in range(1200):
+        deep = deep / "d"
+        deep.mkdir(parents=deep.parent == out / "mine")
+    (deep / "note.txt").write_text("mine\n")
+    try:
+        result = kg_build(out, "-j", "0", "--only", "articles", inputs=(sorted(SEEDS.glob("*.txt"))[0],))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert (deep / "note.txt").read_text() == "mine\n"
+    finally:
+        while deep != out:  # shutil.rmtree recurses too: remove the chain by hand
+            for child in deep.iterdir():
+                child.unlink()
+            deep.rmdir()
+            deep = deep.parent

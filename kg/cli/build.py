@@ -33,9 +33,11 @@ from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, check_base_iri, defa
                    "default: a local cluster of --workers processes.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Extract every document again (ignore and do not write OUT/.cache/).")
+@click.option("--follow-links", "follow_links", is_flag=True,
+              help="Read symlinked folders that lead out of an input folder (skipped by default).")
 def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: str | None,
           strict: bool, quiet: bool, workers: int | None, engine: str, scheduler: str | None,
-          no_cache: bool) -> None:
+          no_cache: bool, follow_links: bool) -> None:
     """Build the knowledge graph from text files or folders (default: seeds/).
 
     Unusable files (empty, binary, unreadable, symlink loops…) are skipped with a one-line warning and
@@ -55,7 +57,7 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], base_iri: 
         raise click.UsageError("--scheduler needs --engine dask")
     iri = {} if base_iri is None else {"base_iri": check_base_iri(base_iri, "--base-iri")}
     settings = Settings(out=out, strict=strict, progress=not quiet, workers=workers, engine=Engine(engine),
-                        scheduler=scheduler, cache=not no_cache, **iri)
+                        scheduler=scheduler, cache=not no_cache, follow_links=follow_links, **iri)
     paths = list(inputs) or [Path("seeds")]
     with logging_redirect_tqdm():  # a warning printed during a progress bar gets a line of its own
         _, summary = run_build(paths, settings, outputs=list(only) or None)

@@ -2,8 +2,9 @@
 
 A reader sees either the old or the new version of an output under its final name, never a part.
 An output whose new content equals the old is left untouched (same inode and mtime), so a rebuild of
-unchanged input changes nothing. Temporaries are named `.<name>.<random>.tmp`; a build killed before
-it could remove them leaves them behind, and `sweep_temps` (run by the next build) deletes them.
+unchanged input changes nothing. Temporaries are named `.kg-tmp-<name>.<random>` (the two-rename
+fallback's old folder `.kg-old-<name>`): a build killed before it could remove them leaves them behind,
+and `sweep_temps` (run by the next build) deletes them, and nothing else: no user file, however named.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ PAUSE_ENV = "KG_TEST_PAUSE_AT"
 """Test hook: a glob matched against an output's file name; the writer prints `kg: paused before
 <path>` to stderr and sleeps just before renaming that output into place (or removing it), so a test
 can kill the build at a known point. Unset in normal use."""
+
+TEMP_PREFIX = ".kg-tmp-"
+"""Start of the name of every temporary file or folder kg writes (its work in progress)."""
+OLD_PREFIX = ".kg-old-"
+"""Start of the name of an old folder set aside by the two-rename fallback of `_swap_dir`."""
+_OWN = (TEMP_PREFIX, OLD_PREFIX)
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -89,8 +96,8 @@ def _swap_dir(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
     elif _exchange(tmp, path):
         shutil.rmtree(tmp)  # now holds the old folder
-    else:  # two renames: a reader may find `path` missing for a moment; `.name.old` is swept later
-        old = path.with_name(f".{path.name}.old")
+    else:  # two renames: a reader may find `path` missing for a moment; `.kg-old-name` is swept later
+        old = path.with_name(f"{OLD_PREFIX}{path.name}")
         shutil.rmtree(old, ignore_errors=True)
         os.replace(path, old)
         os.replace(tmp, path)
@@ -101,7 +108,7 @@ def _swap_dir(tmp: Path, path: Path) -> None:
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success rename it over `path` (kept if unchanged)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are meant to be shared
@@ -121,7 +128,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def atomic_dir(path: Path) -> Iterator[Path]:
     """Yield a fresh temporary folder beside `path`; on success swap it in for `path` (kept if unchanged)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
     try:
         yield tmp
@@ -136,26 +143,47 @@ def atomic_dir(path: Path) -> Iterator[Path]:
 
 
 def is_temp(name: str) -> bool:
-    """True for the names atomic_path/atomic_dir use for work in progress (and the fallback's `.old`)."""
-    return name.startswith(".") and (name.endswith(".tmp") or name.endswith(".old"))
+    """True for the names atomic_path/atomic_dir give their work in progress (and the fallback's old folder)."""
+    return name.startswith(_OWN)
 
 
-def sweep_temps(root: Path) -> list[Path]:
-    """Delete temporaries left under `root` by an interrupted writer; returns what was removed.
+WHERE = ("", "*", ".cache/extract/*/*")
+"""The folders under OUT that kg writes into (globs relative to OUT): OUT itself, its subfolders (rdf/),
+and the extraction cache's shards (kg.cache). `sweep_temps` looks nowhere else."""
+
+
+def _folders(root: Path, where: Iterable[str]) -> Iterator[Path]:
+    """`root` (for the glob "") and the folders matching the other globs of `where` under it; a symlink to a
+    folder is no folder kg wrote (it may lead anywhere), nor is anything inside a temporary."""
+    for pattern in where:
+        if pattern == "":
+            yield root
+            continue
+        for folder in sorted(root.glob(pattern)):
+            rel = folder.relative_to(root)
+            if folder.is_dir() and not any((root / Path(*rel.parts[: i + 1])).is_symlink() or is_temp(part)
+                                           for i, part in enumerate(rel.parts)):
+                yield folder
+
+
+def sweep_temps(root: Path, where: Iterable[str] = WHERE) -> list[Path]:
+    """Delete the temporaries an interrupted writer left in the folders `where` under `root`; returns
+    what was removed. Only names kg gives its temporaries (`.kg-tmp-…`, `.kg-old-…`) are touched.
 
     Only safe while no other writer works under `root` (kg build holds OUT's lock when it calls this).
     """
     removed: list[Path] = []
     if not root.is_dir():
         return removed
-    for folder, dirs, files in os.walk(root):
-        for name in [d for d in dirs if is_temp(d)]:
-            dirs.remove(name)
-            shutil.rmtree(Path(folder, name), ignore_errors=True)
-            removed.append(Path(folder, name))
-        for name in filter(is_temp, files):
-            Path(folder, name).unlink(missing_ok=True)
-            removed.append(Path(folder, name))
+    for folder in _folders(root, where):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if not is_temp(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                Path(entry.path).unlink(missing_ok=True)
+            removed.append(Path(entry.path))
     return sorted(removed)
 
 

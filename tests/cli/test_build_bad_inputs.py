@@ -5,6 +5,7 @@ fails on any warning; the summary lists every skipped file and why."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -18,6 +19,7 @@ from tests.ingest.bad_inputs import (
     ARTICLE,
     CASES,
     DOC,
+    GBK_NAME,
     MENU_TEXT,
     SCRIPT_TEXT,
     SKIPS,
@@ -83,8 +85,10 @@ def sink(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 def test_build_with_every_bad_input_succeeds(sink: Sink) -> None:
     assert sink.returncode == 0 and sink.errors == []
     skips = [c for c in _sink_cases() if c.warning]
+    notes = [c for c in _sink_cases() if c.note]
     assert f"skipped: {len(skips)}" in sink.stdout.splitlines()[0]
-    assert len(sink.warnings) == len(skips), "one warning line per bad input, no others"
+    assert len(sink.warnings) == len(skips) + len(notes), "one warning line per bad input, no others"
+    assert f"warnings:  {len(notes)}" in sink.stdout.splitlines(), "files read despite a warning are listed too"
     assert any(a["doc"] == "good.txt" for a in sink.articles)
 
 
@@ -102,7 +106,13 @@ def test_bad_input_in_a_build(case: Case, sink: Sink) -> None:
         assert case.warning in listed, "the summary lists the skipped file and why"
         assert f"{_slug(case)}/{case.file}" not in docs
     else:
-        assert mine == [] and f"skipped {path}" not in sink.stdout
+        assert f"skipped {path}" not in sink.stdout
+        if case.note:
+            (line,) = mine
+            assert line.startswith(f"WARNING: {path}: ") and case.note in line
+            assert f"  {line.removeprefix('WARNING: ')}" in sink.stdout.splitlines(), "listed in the summary"
+        else:
+            assert mine == []
         expected = {f"{_slug(case)}/{case.file}"} if case.read == DOC else set()
         assert docs == expected, "its articles under its file name, verbatim" if case.read == DOC else "not an input"
 
@@ -208,6 +218,73 @@ def test_strict_fails_on_a_warning_that_is_not_a_skipped_file(tmp_path: Path) ->
     assert strict.returncode == InputError.exit_code
     assert stderr_lines(strict.stderr)[-1].startswith(
         "error: --strict: 1 warning(s), first: cannot write the extraction cache under")
+
+
+# --- where inputs are looked for (issue #23) --------------------------------------------------------------
+
+
+def _docs(out: Path) -> list[str]:
+    return [json.loads(x)["doc"] for x in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_follow_links_reads_a_linked_folder_outside_the_input(tmp_path: Path) -> None:
+    inp = _folder(tmp_path, {"a.txt": ARTICLE})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.txt").write_text(TRADITIONAL, encoding="utf-8")
+    (inp / "link").symlink_to(outside)
+    plain = kg_build(str(inp), "--out", str(tmp_path / "plain"), "-j", "0", "--only", "articles")
+    assert plain.returncode == 0, plain.stderr
+    (warning,) = [x for x in stderr_lines(plain.stderr) if x.startswith("WARNING")]
+    assert warning == (f"WARNING: skipping {inp / 'link'}: symlink to a folder outside the input ({outside}); "
+                       "not followed without --follow-links")
+    assert _docs(tmp_path / "plain") == ["a.txt"]
+    followed = kg_build(str(inp), "--out", str(tmp_path / "followed"), "-j", "0", "--only", "articles",
+                        "--follow-links")
+    assert followed.returncode == 0 and "WARNING" not in followed.stderr, followed.stderr
+    assert sorted(set(_docs(tmp_path / "followed"))) == ["a.txt", "link/far.txt"]
+
+
+def test_out_inside_the_input_is_never_read(tmp_path: Path) -> None:
+    """Building a folder into a subfolder of itself, again and again, reads the same documents: not the
+    outputs (graph.html is an .html file) of the build before, nor those of another kg output folder."""
+    inp = _folder(tmp_path, {"a.txt": ARTICLE, "b.txt": TRADITIONAL})
+    out = inp / "out"
+    summaries = []
+    for _ in range(2):
+        result = kg_build(str(inp), "--out", str(out), "-j", "0", "--only", "articles", "--only", "html")
+        assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+        assert result.stdout.splitlines()[0].startswith("documents: 2 "), result.stdout
+        assert sorted(set(_docs(out))) == ["a.txt", "b.txt"]
+        summaries.append(result.stdout)
+    notice = f"notice:    the output folder {out} is inside the input {inp}; it was not read"
+    assert all(notice in summary.splitlines() for summary in summaries)
+    other = inp / "elsewhere" / "old-out"
+    assert kg_build(str(inp / "a.txt"), "--out", str(other), "-q", "-j", "0", "--only", "html").returncode == 0
+    result = kg_build(str(inp), "--out", str(out), "-j", "0", "--only", "articles", "--only", "html")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("documents: 2 ")
+    (warning,) = [x for x in stderr_lines(result.stderr) if x.startswith("WARNING")]
+    assert warning == f"WARNING: skipping {other}: a kg output folder (holds .kg.lock), not read as input"
+
+
+def test_twin_names_in_gbk_and_utf8_get_distinct_ids(tmp_path: Path) -> None:
+    """Two files whose names read alike, one in GBK bytes, one in UTF-8: two documents, each with its own
+    text; the UTF-8 one keeps its name as id, the GBK one is named by its escaped bytes."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / GBK_NAME).write_text(TRADITIONAL, encoding="utf-8")
+    with open(os.fsencode(inp) + b"/" + GBK_NAME.encode("gbk"), "w", encoding="utf-8") as f:
+        f.write(ARTICLE)
+    result = kg_build(str(inp), "--out", str(tmp_path / "out"), "-q", "-j", "0", "--only", "articles",
+                      "--only", "graph")
+    assert result.returncode == 0, result.stderr
+    gbk_id = GBK_NAME.encode("gbk").decode("utf-8", "backslashreplace")
+    articles = [json.loads(x) for x in (tmp_path / "out" / "articles.jsonl").read_text("utf-8").splitlines()]
+    assert {a["doc"]: a["headline"] for a in articles} == {GBK_NAME: TRADITIONAL.split("\n")[0],
+                                                            gbk_id: ARTICLE.split("\n")[0]}
+    graph = (tmp_path / "out" / "graph.jsonl").read_text(encoding="utf-8")
+    assert f'"doc":{json.dumps(gbk_id, ensure_ascii=False)}' in graph, "evidence points at the GBK file"
 
 
 # --- scale --------------------------------------------------------------------------------------------------

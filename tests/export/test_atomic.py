@@ -133,18 +133,44 @@ def test_same_tree(tmp_path: Path) -> None:
 
 def test_sweep_removes_only_temporaries(tmp_path: Path) -> None:
     keep = [".kg.lock", ".cache/extract/v1/ab/abcd.pickle", "rdf/graph.nq", "oxigraph/000001.sst"]
-    gone = [".graph.html.k2j3.tmp", "rdf/.graph.nq.x9.tmp", ".cache/extract/v1/ab/.abcd.pickle.q1.tmp",
-            ".oxigraph.ab12.tmp/000001.sst", ".oxigraph.old/CURRENT"]
+    gone = [".kg-tmp-graph.html.k2j3", "rdf/.kg-tmp-graph.nq.x9", ".cache/extract/v1/ab/.kg-tmp-abcd.pickle.q1",
+            ".kg-tmp-oxigraph.ab12/000001.sst", ".kg-old-oxigraph/CURRENT"]
     for rel in keep + gone:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     removed = sweep_temps(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == sorted(
-        [".graph.html.k2j3.tmp", "rdf/.graph.nq.x9.tmp", ".cache/extract/v1/ab/.abcd.pickle.q1.tmp",
-         ".oxigraph.ab12.tmp", ".oxigraph.old"])
+        [".kg-tmp-graph.html.k2j3", "rdf/.kg-tmp-graph.nq.x9", ".cache/extract/v1/ab/.kg-tmp-abcd.pickle.q1",
+         ".kg-tmp-oxigraph.ab12", ".kg-old-oxigraph"])
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == sorted(keep)
-    assert not is_temp("graph.tmp") and is_temp(".graph.tmp")
+    assert is_temp(".kg-tmp-graph.tmp") and not is_temp(".graph.tmp") and not is_temp(".backup.old")
+
+
+def test_sweep_leaves_user_files_in_out_alone(tmp_path: Path) -> None:
+    """Issue #23: a user's own `.something.tmp` / `.something.old` files and folders under OUT (a backup, a
+    git index) survive a build's sweep, as does anything deeper than kg writes or behind a symlink."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    user = [".notes.tmp", ".backup.old/thesis.docx", "docs/.backup.old/thesis.docx", ".git/.index.tmp",
+            "docs/deep/.kg-tmp-draft.x1", "rdf/.graph.nq.x9.tmp"]
+    for rel in user:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("mine")
+    elsewhere.mkdir()
+    (elsewhere / ".kg-tmp-kept.a1").write_text("mine")
+    (out / "linked").symlink_to(elsewhere)
+    (out / ".kg-tmp-graph.jsonl.zz").write_text("half")
+    assert [p.name for p in sweep_temps(out)] == [".kg-tmp-graph.jsonl.zz"]
+    assert all((out / rel).read_text() == "mine" for rel in user)
+    assert (elsewhere / ".kg-tmp-kept.a1").exists()
+
+
+def test_temporaries_are_named_as_kg_s_own(tmp_path: Path) -> None:
+    target = tmp_path / "graph.html"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".kg-tmp-graph.html.") and is_temp(tmp.name)
+    with atomic_dir(tmp_path / "store") as folder:
+        assert folder.name.startswith(".kg-tmp-store.") and is_temp(folder.name)
 
 
 def test_pause_hook_stops_before_the_named_rename(tmp_path: Path) -> None:

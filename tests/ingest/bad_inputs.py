@@ -13,9 +13,10 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,51 @@ def _gbk_name(folder: Path) -> None:
         f.write(ARTICLE)
 
 
+NEST = 1200
+"""Folders nested this deep (more than Python's recursion limit) hold an article."""
+NESTED = "/".join(["d"] * NEST) + "/deep.txt"
+
+
+def _nested(folder: Path) -> None:
+    path = folder
+    for _ in range(NEST):  # one level at a time: os.makedirs and Path.mkdir(parents=True) recurse
+        path = path / "d"
+        path.mkdir()
+    (path / "deep.txt").write_text(ARTICLE, encoding="utf-8")
+
+
+OUTSIDE = "kg-test-outside-"
+"""Prefix of the temporary folder, outside every input, that the case below links to (removed by `unlock`)."""
+
+
+def _link_out(folder: Path) -> None:
+    """A symlink to a folder outside the input, holding an article (read only with --follow-links)."""
+    outside = Path(tempfile.mkdtemp(prefix=OUTSIDE))
+    (outside / "far.txt").write_text(ARTICLE, encoding="utf-8")
+    os.symlink(outside, folder / "elsewhere")
+
+
+def _link_root(folder: Path) -> None:
+    os.symlink("/", folder / "root")
+
+
+def _one_bad_byte(name: str, encoding: str) -> Callable[[Path], None]:
+    """The article in `encoding` with one byte of its body (after the headline) replaced by 0xFF."""
+    data = bytearray(ARTICLE.encode(encoding))
+    data[len(ARTICLE.split("\n")[0].encode(encoding)) + 12] = 0xFF
+    return _write(name, bytes(data))
+
+
+def ascii_then_gbk() -> bytes:
+    """A 1.1 MB HTML page whose first MiB is ASCII (an inline style sheet), then the article in GBK."""
+    style = "".join(f".c{i} {{ margin: {i % 9}px; color: #{i % 4096:03x}; }}\n" for i in range(31_000))
+    head = f"<!doctype html><html><head><style>\n{style}</style></head><body>\n".encode("ascii")
+    body = "".join(f"<p>{line}</p>\n" for line in ARTICLE.split("\n") if line)
+    page = head + body.encode("gbk") + b"</body></html>\n"
+    assert len(head) > (1 << 20) + 50_000
+    return page
+
+
 def _own_extensions(folder: Path) -> None:
     (folder / "photo.png").write_bytes(png_bytes())
     (folder / "archive.zip").write_bytes(zip_bytes())
@@ -132,7 +178,9 @@ NO_ARTICLES = "no articles"
 class Case:
     """One bad input. `read` is what read_documents gives for `file`: DOC (a document), IGNORED (not an
     input: other extension), or the reason it is skipped for. `build` is the warning `kg build` gives
-    ("" none; the skip reason by default). `as_root` False: root's DAC override reads it anyway."""
+    ("" none; the skip reason by default). `note`: a warning naming a file that is read all the same
+    (not a skip), both by read_documents and by `kg build`. `as_root` False: root's DAC override reads
+    it anyway."""
 
     name: str
     make: Callable[[Path], None]
@@ -141,6 +189,7 @@ class Case:
     build: str | None = None
     as_root: bool = True
     in_sink: bool = True
+    note: str = ""
 
     @property
     def warning(self) -> str:
@@ -172,10 +221,21 @@ CASES = [
     Case("utf-8", _write("utf8.txt", ARTICLE), "utf8.txt", DOC),
     Case("gb18030", _write("gb.txt", ARTICLE, "gb18030"), "gb.txt", DOC),
     Case("utf-16 with BOM", _write("u16.txt", ARTICLE, "utf-16"), "u16.txt", DOC),
+    Case("utf-16 little-endian without BOM", _write("u16le.txt", ARTICLE, "utf-16-le"), "u16le.txt", DOC),
+    Case("utf-16 big-endian without BOM", _write("u16be.txt", ARTICLE, "utf-16-be"), "u16be.txt", DOC),
+    Case("one bad byte in utf-8", _one_bad_byte("bad8.txt", "utf-8"), "bad8.txt", DOC,
+         note="undecodable byte(s) replaced with U+FFFD (read as utf-8)"),
+    Case("one bad byte in gb18030", _one_bad_byte("badgb.txt", "gb18030"), "badgb.txt", DOC,
+         note="undecodable byte(s) replaced with U+FFFD (read as gb18030)"),
+    Case("1.1 MB html, a MiB of ascii, then gbk", lambda folder: _write("styled.html", ascii_then_gbk())(folder),
+         "styled.html", DOC),
     Case("big5 traditional", _write("trad.txt", TRADITIONAL, "big5"), "trad.txt", DOC),
     Case("name with spaces and Chinese", _write(SPACED_NAME, ARTICLE), SPACED_NAME, DOC),
     Case("file name in GBK bytes, not UTF-8", _gbk_name, GBK_NAME, DOC),
     Case("html with script, style, nav and menus", _write("page.html", HTML_PAGE), "page.html", DOC),
+    Case("symlink to a folder outside the input", _link_out, "elsewhere", "symlink to a folder outside the input"),
+    Case("symlink to /", _link_root, "root", "symlink to a folder outside the input (/)"),
+    Case("1,200 nested folders", _nested, NESTED, DOC),
     Case("1 MB line without punctuation", _write("long.txt", "某县总工会开展活动\n\n" + long_line() + "\n"),
          "long.txt", DOC, in_sink=False),
 ]
@@ -238,10 +298,35 @@ def stderr_lines(text: str) -> list[str]:
     return [line for line in text.replace("\r", "\n").split("\n") if line.strip()]
 
 
+def _tree(folder: Path) -> Iterator[Path]:
+    """Every path under `folder`, parents before children, without recursion (os.walk recurses per level)."""
+    stack = [folder]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            yield Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+
+
 def unlock(folder: Path) -> None:
-    """Give back read/search rights taken by the unreadable cases, so tmp folders can be removed."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath, name)
-            if not path.is_symlink() and (path.is_dir() or path.is_file()):
-                path.chmod(0o755 if path.is_dir() else 0o644)
+    """Give back read/search rights taken by the unreadable cases, and remove the nested case's folders (too
+    deep for shutil.rmtree, which recurses), so tmp folders can be removed."""
+    for path in _tree(folder):
+        if not path.is_symlink() and (path.is_dir() or path.is_file()):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    for link in [p for p in _tree(folder) if p.is_symlink()]:
+        target = Path(os.path.realpath(link))
+        if target.name.startswith(OUTSIDE) and target.is_dir():
+            shutil.rmtree(target)
+    chains = [p for p in _tree(folder) if p.name == "d" and p.parent.name != "d"]
+    for top in chains:
+        levels = [p for p in _tree(top) if p.is_dir() and not p.is_symlink()]
+        for path in _tree(top):
+            if not path.is_dir() or path.is_symlink():
+                path.unlink()
+        for path in reversed([top, *levels]):
+            path.rmdir()

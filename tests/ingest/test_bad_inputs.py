@@ -68,7 +68,12 @@ def test_bad_input_read(case: Case, folder: Path, caplog: pytest.LogCaptureFixtu
     path = str(folder / case.file)
     if case.read == DOC:
         assert case.file in ids, "read as a document, its id the file name verbatim"
-        assert skipped == [] and warnings == []
+        assert skipped == []
+        if case.note:
+            (line,) = warnings
+            assert line.startswith(f"{path}: ") and case.note in line
+        else:
+            assert warnings == []
     elif case.read == IGNORED:
         assert ids == ["good.txt"] and skipped == [] and warnings == []
     else:
@@ -162,19 +167,58 @@ def test_large_file_without_breaks_cut_at_the_hard_limit(monkeypatch: pytest.Mon
     assert all(len(p) <= 80_000 for _, p in parts) and len(parts) == -(-len(text) // 80_000)
 
 
-def test_single_part_keeps_the_plain_id_and_bad_bytes_later_end_the_file(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_single_part_keeps_the_plain_id_and_bad_bytes_later_are_replaced_or_end_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     _small_parts(monkeypatch)
     (tmp_path / "one.txt").write_text(ARTICLE * 200, encoding="utf-8")
     assert [d.id for d in read_documents([tmp_path / "one.txt"], [])] == ["one.txt"]
     good = "".join(_page(n) for n in range(2000))
     (tmp_path / "tail.txt").write_bytes(good.encode("utf-8") + b"\xff\xfe\xfa" + ARTICLE.encode("utf-8"))
     skipped: list[Skipped] = []
-    docs = list(read_documents([tmp_path / "tail.txt"], skipped))
+    with caplog.at_level(logging.WARNING, logger="kg"):
+        docs = list(read_documents([tmp_path / "tail.txt"], skipped))
+    assert "".join(d.text for d in docs) == good + "\ufffd" * 3 + ARTICLE, "a few bad bytes replaced, all else kept"
+    assert skipped == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'tail.txt'}: 3 undecodable byte(s) replaced with U+FFFD (read as utf-8)"]
+    (tmp_path / "junk.txt").write_bytes(good.encode("utf-8") + bytes(range(0x80, 0x100)) * 40 + ARTICLE.encode())
+    docs = list(read_documents([tmp_path / "junk.txt"], skipped))
     assert "".join(d.text for d in docs) == good, "every character before the bad bytes is kept"
     assert [(s.path, s.reason) for s in skipped] == [
-        (str(tmp_path / "tail.txt"), f"undecodable utf-8 at character {len(good)}; rest of file not read")
+        (str(tmp_path / "junk.txt"), f"undecodable utf-8 at character {len(good)}; rest of file not read")
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "big5"])
+def test_one_bad_byte_is_replaced_and_the_rest_of_the_file_kept(encoding: str, tmp_path: Path,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    text = TRADITIONAL if encoding == "big5" else ARTICLE
+    data = bytearray(text.encode(encoding))
+    data[len(data) // 2] = 0xFF
+    (tmp_path / "a.txt").write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="kg"):
+        (doc,) = read_documents([tmp_path / "a.txt"], [])
+    assert doc.encoding == encoding and "\ufffd" in doc.text
+    head, tail = text[: len(text) // 3], text[-len(text) // 3 :]
+    assert doc.text.startswith(head) and doc.text.endswith(tail), "only the damaged characters are lost"
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith(f"{tmp_path / 'a.txt'}: ") and f"replaced with U+FFFD (read as {encoding})" in line
+
+
+def test_large_utf16_without_bom_and_ascii_started_gbk_are_streamed_in_their_encodings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _small_parts(monkeypatch)
+    text = "".join(_page(n) for n in range(300))
+    for encoding in ("utf-16-le", "utf-16-be"):
+        (tmp_path / f"{encoding}.txt").write_bytes(text.encode(encoding))
+    (tmp_path / "late.txt").write_bytes(b"# page\n\n" + b"x" * 10_000 + b"\n\n" + text.encode("gbk"))
+    skipped: list[Skipped] = []
+    docs = list(read_documents([tmp_path], skipped))
+    assert skipped == []
+    for name, encoding in (("late.txt", "gb18030"), ("utf-16-be.txt", "utf-16-be"), ("utf-16-le.txt", "utf-16-le")):
+        mine = [d for d in docs if d.id.split("#")[0] == name]
+        assert {d.encoding for d in mine} == {encoding}
+        assert "".join(d.text for d in mine).endswith(text)
 
 
 def test_long_lines_without_punctuation_read_in_linear_time(tmp_path: Path) -> None:

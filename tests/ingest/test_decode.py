@@ -18,6 +18,8 @@ TEXT = "甘肃省某县总工会为货车司机建设“司机之家”。\n第�
         (TEXT.encode("gbk"), "gb18030"),
         (TEXT.encode("utf-16"), "utf-16"),
         (b"\xfe\xff" + TEXT.encode("utf-16-be"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
         (TEXT.encode("utf-32"), "utf-32-le"),
     ],
 )

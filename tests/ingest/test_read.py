@@ -3,9 +3,11 @@ large files) are the table in tests/ingest/test_bad_inputs.py."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kg.ingest import read_documents
+from kg.ingest.read import escaped, unique_names
 from kg.model import Skipped
 
 PAGE = "某县总工会建设工会驿站\n\n本报讯(记者李四)近日,某县总工会建成工会驿站,服务户外劳动者。\n"
@@ -64,3 +66,30 @@ def test_html_page_reads_and_segments(tmp_path: Path) -> None:
     assert art.headline == "某市总工会建成暖心驿站"
     assert art.body.text == "本报讯(记者甲乙)近日,某市总工会建成暖心驿站&服务点。\n\n驿站面向外卖配送员开放。"
     assert "首页" not in doc.text and "var a" not in doc.text
+
+
+def test_ids_of_names_that_read_alike_are_distinct_and_independent_of_order() -> None:
+    """Issue #23: a GBK name reads like its UTF-8 twin; the UTF-8 one keeps the name, the GBK one is shown by
+    its escaped bytes, and hashed if even that is some other file's name."""
+    utf8 = "某县工会简报.txt"
+    gbk = os.fsdecode(utf8.encode("gbk"))
+    assert unique_names([gbk]) == [utf8], "alone, a GBK name reads as its characters"
+    assert unique_names([utf8, gbk]) == [utf8, escaped(gbk)]
+    assert unique_names([gbk, utf8]) == [escaped(gbk), utf8]
+    assert "\\x" in escaped(gbk) and escaped(gbk) != utf8
+    taken = escaped(gbk)  # a UTF-8 name spelling out the escapes
+    ids = unique_names([taken, gbk, utf8])
+    assert ids[0] == taken and ids[2] == utf8 and ids[1].startswith(f"{taken}~") and len(set(ids)) == 3
+
+
+def test_twin_files_read_alike_but_keep_their_own_text(tmp_path: Path) -> None:
+    (tmp_path / "某县简报.txt").write_text(PAGE, encoding="utf-8")
+    with open(os.fsencode(tmp_path) + b"/" + "某县简报.txt".encode("gbk"), "w", encoding="utf-8") as f:
+        f.write(PAGE.replace("某县", "某市"))
+    docs, skipped = _read(tmp_path)
+    assert skipped == []
+    by_id = {d.id: d for d in docs}
+    gbk_id = "某县简报.txt".encode("gbk").decode("utf-8", "backslashreplace")
+    assert set(by_id) == {"某县简报.txt", gbk_id}
+    assert by_id["某县简报.txt"].text == PAGE and "某市" in by_id[gbk_id].text
+    assert by_id[gbk_id].path == str(tmp_path / gbk_id), "its path as shown tells it apart too"
