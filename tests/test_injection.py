@@ -290,7 +290,7 @@ def test_statements_hold_no_text_and_values_travel_as_parameters(case: tuple[Kno
         REL_MERGE.format(start=a, end=b, type=t) for t in REL_TYPES for a in NODE_LABELS for b in NODE_LABELS}
     neo4j = {b.statement for b in batches} | set(constraint_statements())
     assert {b.statement for b in batches} <= allowed  # fixed text from the model's labels only
-    lady = ladybug_store.schema_statements(pg) + ladybug_store.copy_statements(pg, tmp_path)
+    lady = ladybug_store.schema_statements(pg) + [s for s, _ in ladybug_store.arrow_copies(pg)]
     assert [(t, s) for t in texts for s in [*neo4j, *lady] if t in s] == []
     nodes = [(r["id"], "", r["props"]["name"], r["props"].get("aliases", []))
              for b in batches if b.kind == "nodes" for r in b.rows if not r["id"].startswith("art-")]
