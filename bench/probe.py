@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from tempfile import TemporaryDirectory
+from tempfile import mkdtemp
 
 import click
 
@@ -514,11 +514,13 @@ def run_probes(selected: list[str], kill_count: int) -> Report:
     report = Report()
     for name in selected:
         item = PROBES[name]
-        with TemporaryDirectory(prefix=f"kg-probe-{name}-") as tmp:
-            try:
-                outcome = item.run(Path(tmp)) if name != "kills" else kills(Path(tmp), kill_count)
-            except Exception as exc:  # noqa: BLE001 - a probe that breaks is a failed probe, reported as such
-                outcome = Outcome(name, item.category, False, f"probe error: {type(exc).__name__}: {exc}")
+        tmp = Path(mkdtemp(prefix=f"kg-probe-{name}-"))
+        try:
+            outcome = item.run(tmp) if name != "kills" else kills(tmp, kill_count)
+        except Exception as exc:  # noqa: BLE001 - a probe that breaks is a failed probe, reported as such
+            outcome = Outcome(name, item.category, False, f"probe error: {type(exc).__name__}: {exc}")
+        finally:  # rm copes with the 1,200-deep folders that shutil.rmtree recurses into
+            subprocess.run(["rm", "-rf", "--", str(tmp)], check=False)
         report.outcomes.append(outcome)
         click.echo(report.lines()[len(report.outcomes) - 1], err=True)
     return report

@@ -1,6 +1,6 @@
 """Cleanup of a page's paragraphs, keeping every character's original offset.
 
-Steps: strip pinyin glosses, drop paragraphs printed twice, lift "阅读提示" boxes and
+Steps: drop invisible format characters, strip pinyin glosses, drop paragraphs printed twice, lift "阅读提示" boxes and
 stray subheads out of the text flow, re-join words split across column breaks.
 """
 
@@ -42,6 +42,17 @@ class Float:
 
 
 Item = Para | Box | Float
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+"""Zero-width spaces and joiners, soft hyphens, direction marks and embeddings, word joiners, BOMs:
+characters a page may carry inside a name (暖\u200b心驿站) that no reader sees."""
+
+
+def strip_invisible(para: Para) -> Para:
+    """Drop invisible format characters, so a name written with one is the same name (offsets kept)."""
+    spans = [m.span() for m in _INVISIBLE.finditer(para.text)]
+    return para.without(spans) if spans else para
 
 
 def strip_pinyin(para: Para) -> Para:
@@ -170,7 +181,7 @@ def _floats_over(a: Para, b: Para, items: list[Item], j: int) -> bool:
 
 def clean_items(paras: list[Para]) -> list[Item]:
     """All cleanup steps over a page's paragraphs, in order."""
-    return rejoin(lift_boxes(drop_duplicates([strip_pinyin(p) for p in paras])))
+    return rejoin(lift_boxes(drop_duplicates([strip_pinyin(strip_invisible(p)) for p in paras])))
 
 
 def paras_of(items: list[Item]) -> Iterator[Para]:

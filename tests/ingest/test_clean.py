@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest.clean import Box, Float, clean_items, crosses_word, drop_duplicates, strip_pinyin
+from kg.ingest.clean import Box, Float, clean_items, crosses_word, drop_duplicates, strip_invisible, strip_pinyin
 from kg.ingest.paragraphs import Para, split_paragraphs
 
 
@@ -36,6 +36,21 @@ def _check_offsets(text: str, items: list) -> None:
 )
 def test_pinyin_glosses_stripped(raw: str, clean: str) -> None:
     para = strip_pinyin(_paras(raw)[0])
+    assert para.text == clean
+    _check_offsets(raw, [para])
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("暖\u200b心驿站", "暖心驿站"),
+        ("\ufeff某县\u200d总工会\u2060成立", "某县总工会成立"),
+        ("骑手\u200e驿\u202a站\u202c和\u00ad快递员", "骑手驿站和快递员"),
+        ("没有不可见字符", "没有不可见字符"),
+    ],
+)
+def test_invisible_characters_dropped(raw: str, clean: str) -> None:
+    para = strip_invisible(_paras(raw)[0])
     assert para.text == clean
     _check_offsets(raw, [para])
 
