@@ -1,5 +1,5 @@
 """Memory of a process tree, sampled from outside it (a sampling thread inside the build would keep
-it from forking its output processes, kg.output_process).
+it from forking its output processes, kg.runtime.output_process).
 
 A build's processes run at the same time and its forked children share pages with their parent, so
 the tree's memory is the sum of each process's proportional set size (PSS: a page shared by n

@@ -22,11 +22,11 @@ from pathlib import Path
 import click
 
 from bench.run import RESULTS, corpus, machine
-from kg import gcpause
 from kg.model import KnowledgeGraph
 from kg.outputs import BACKGROUND, OUTPUTS, get_writer, prepare_shared
 from kg.pgraph import to_property_graph
 from kg.pipeline import BuildSummary, extract_documents
+from kg.runtime import gcpause
 from kg.settings import Settings
 
 Derivation = Callable[[KnowledgeGraph, Settings], object]

@@ -1,6 +1,6 @@
 """kg's own modules and the imports between them, read from the source (nothing is imported).
 
-kg.cache hashes the source of the per-document work and everything it imports, so a change to any
+kg.runtime.cache hashes the source of the per-document work and everything it imports, so a change to any
 code that shapes an extraction starts a fresh cache; the tests check that no two modules import
 each other, directly or through others.
 """

@@ -1,8 +1,8 @@
 """The per-document work, run by the build's engine (in this process, worker processes or a Dask
 cluster): segment one document into articles and extract each, with quotes anchored in the original.
 
-It reads only its document, so documents extract independently; kg.cache keys its results by the
-source of this module and everything it imports (kg.cache.code_files).
+It reads only its document, so documents extract independently; kg.runtime.cache keys its results by the
+source of this module and everything it imports (kg.runtime.cache.code_files).
 """
 
 from __future__ import annotations

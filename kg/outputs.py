@@ -1,4 +1,4 @@
-"""Registry of output writers, and running them in this process (kg.output_process runs them beside it).
+"""Registry of output writers, and running them in this process (kg.runtime.output_process runs them beside it).
 
 Each entry maps a name to "module:function"; the function takes
 `(graph: KnowledgeGraph, settings: Settings)` and returns the paths it wrote.
@@ -42,7 +42,7 @@ def get_writer(name: str) -> Writer:
 
 
 BACKGROUND: tuple[tuple[str, ...], ...] = (("rdf",), ("oxigraph",), ("shacl",))
-"""Writers run in other processes beside the rest, one process per group (kg.output_process): the RDF
+"""Writers run in other processes beside the rest, one process per group (kg.runtime.output_process): the RDF
 family shares one set of N-Triples terms (`kg.rdf.convert.to_rdf`, made once before the groups part)
 and the property-graph family (CSV, GraphML, LadybugDB) one set of rows (`kg.pgraph.to_property_graph`),
 so each family is derived once. Everything after resolution is CPU-bound; more, smaller processes pack

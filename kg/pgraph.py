@@ -26,7 +26,6 @@ from typing import TypeVar
 
 from kg.export.jsonl import read_graph
 from kg.ids import article_id
-from kg.memo import last_graph
 from kg.model import (
     Entity,
     EntityType,
@@ -35,6 +34,7 @@ from kg.model import (
     Relation,
 )
 from kg.ontology import schema
+from kg.runtime.memo import last_graph
 
 ARTICLE = "Article"
 MENTIONS = "MENTIONS"

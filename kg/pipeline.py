@@ -1,7 +1,7 @@
 """Compose the stages: ingest → extract → resolve → outputs. Only `build` touches files.
 
 Ingest and extract stream per document (read in the parent, segmented and extracted by an engine
-from kg.parallel, reused from kg.cache when unchanged); resolve runs once over all of them.
+from kg.runtime.parallel, reused from kg.runtime.cache when unchanged); resolve runs once over all of them.
 """
 
 from __future__ import annotations
@@ -20,22 +20,22 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-from kg import gcpause
-from kg.cache import ExtractionCache
 from kg.document import DocResult, Timed, anchor_quotes, extract_segmented, process_document, warm
 from kg.errors import InputError, OutputError
-from kg.export.atomic import TEMP_PREFIX
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
-from kg.lock import guarded_build
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
-from kg.output_process import run_outputs
 from kg.outputs import OUTPUTS
-from kg.parallel import ordered_map
-from kg.parallel import start as start_engine
-from kg.progress import Bar
 from kg.resolve import Collector, resolve
+from kg.runtime import gcpause
+from kg.runtime.atomic import TEMP_PREFIX
+from kg.runtime.cache import ExtractionCache
+from kg.runtime.lock import guarded_build
+from kg.runtime.output_process import run_outputs
+from kg.runtime.parallel import ordered_map
+from kg.runtime.parallel import start as start_engine
+from kg.runtime.progress import Bar
 from kg.settings import Settings
 
 
@@ -312,7 +312,7 @@ def build(
     outputs: Sequence[str] | None = None,
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out,
-    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.lock).
+    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.runtime.lock).
     SIGTERM stops it as Ctrl-C does (`sigterm_as_interrupt`)."""
     with sigterm_as_interrupt():
         return _build(inputs, settings, outputs)

@@ -68,11 +68,11 @@ LEXICON_DIR = SCHEMA_DIR / "lexicon"
 
 
 CACHE_DIR = ".cache"
-"""Folder under OUT holding the per-document extraction cache (kg.cache)."""
+"""Folder under OUT holding the per-document extraction cache (kg.runtime.cache)."""
 
 
 class Engine(StrEnum):
-    """Where per-document extraction runs (kg.parallel): local processes or a Dask cluster."""
+    """Where per-document extraction runs (kg.runtime.parallel): local processes or a Dask cluster."""
 
     LOCAL = "local"
     DASK = "dask"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.export.atomic import is_temp
+from kg.runtime.atomic import is_temp
 from kg.stores.ladybug_store import run_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,5 +92,5 @@ def raw_fingerprint(out: Path, folder: str) -> dict[str, str]:
 
 
 def temporaries(out: Path) -> list[Path]:
-    """Leftover work in progress under OUT (names kg.export.atomic gives its temporaries)."""
+    """Leftover work in progress under OUT (names kg.runtime.atomic gives its temporaries)."""
     return sorted(p for p in out.rglob(".*") if is_temp(p.name))

@@ -1,11 +1,11 @@
-"""kg's import graph, read from source: no cycles, and the per-document work's closure that kg.cache hashes."""
+"""kg's import graph, read from source: no cycles, and the per-document work's closure that kg.runtime.cache hashes."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from kg.cache import WORK
 from kg.code import PACKAGE, closure, imports, modules
+from kg.runtime.cache import WORK
 
 
 def _graph() -> nx.DiGraph:
@@ -37,15 +37,30 @@ def test_cache_hashes_the_whole_per_document_work() -> None:
     assert not names & {"kg/pipeline.py", "kg/resolve.py", "kg/outputs.py", "kg/cli/build.py"}
 
 
-RUNTIME = {"kg.gcpause", "kg.parallel", "kg.output_process", "kg.memo", "kg.lock", "kg.cache", "kg.progress"}
-"""How a build runs (processes, forking, collector pauses, memoisation, locks, the cache, progress bars)."""
+STAGES = ("kg.ingest", "kg.extract", "kg.resolve", "kg.document", "kg.model", "kg.ontology", "kg.divisions")
+"""Pure functions over the model: they never reach kg.runtime, directly or through another module."""
+PROCESS_MACHINERY = {"kg.runtime.parallel", "kg.runtime.output_process", "kg.runtime.gcpause", "kg.runtime.cache"}
+"""What only kg.pipeline (and the runtime itself) composes: writers and stores use atomic writes, OUT's
+lock, shared derivations and progress bars, never this."""
 
 
 def test_stages_never_import_the_runtime() -> None:
-    stages = [m for m in modules() if m.startswith(("kg.ingest", "kg.extract", "kg.resolve", "kg.document"))]
-    reached = {m: sorted(p.relative_to(PACKAGE.parent).as_posix() for p in closure(m)) for m in stages}
-    runtime_files = {m.replace(".", "/") + ".py" for m in RUNTIME}
-    assert {m: sorted(set(files) & runtime_files) for m, files in reached.items() if set(files) & runtime_files} == {}
+    runtime = {p for m, p in modules().items() if m.startswith("kg.runtime")}
+    reached = {m: sorted(p.relative_to(PACKAGE.parent).as_posix() for p in set(closure(m)) & runtime)
+               for m in modules() if m.startswith(STAGES)}
+    assert {m: files for m, files in reached.items() if files} == {}
+
+
+def test_only_the_pipeline_composes_the_process_machinery() -> None:
+    users = {m for m in modules() if not m.startswith("kg.runtime") and imports(m) & PROCESS_MACHINERY}
+    assert users == {"kg.pipeline"}
+
+
+def test_the_runtime_knows_only_the_model_and_the_per_document_work() -> None:
+    allowed = {"kg.model", "kg.document"}
+    reached = {m: sorted(i for i in imports(m) if i.startswith(STAGES) and i not in allowed)
+               for m in modules() if m.startswith("kg.runtime")}
+    assert {m: stages for m, stages in reached.items() if stages} == {}
 
 
 def test_no_private_name_is_imported_across_modules() -> None:

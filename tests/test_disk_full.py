@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import OutputError
-from kg.export.atomic import is_temp
-from kg.lock import BuildLock
+from kg.runtime.atomic import is_temp
+from kg.runtime.lock import BuildLock
 from tests.build_trees import kg_build
 
 

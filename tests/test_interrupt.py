@@ -6,7 +6,7 @@ none may be missing, and any new one requires OUT/.kg-incomplete. The kills run 
 the same OUT (each build starting over what the last kill left); then one build must succeed, leave
 no temporaries and equal a clean build (stores compared by dump, see tests/build_trees.py).
 
-Kill points: by the test hook KG_TEST_PAUSE_AT (kg/export/atomic.py: the build pauses just before
+Kill points: by the test hook KG_TEST_PAUSE_AT (kg/runtime/atomic.py: the build pauses just before
 renaming a named output into place), or by polling OUT for a store's temporary folder and killing
 while the store is being loaded.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.export.atomic import PAUSE_ENV
-from kg.lock import LOCK_NAME, MARKER_NAME, BuildLock
+from kg.runtime.atomic import PAUSE_ENV
+from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock
 from tests.build_trees import ROOT, SEEDS, clean_build, fingerprint, kg_build, temporaries
 
 pytestmark = pytest.mark.slow

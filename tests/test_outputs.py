@@ -1,4 +1,4 @@
-"""The output runner: the other processes (kg.output_process) give the same files, and their warnings reach us."""
+"""The output runner: the other processes (kg.runtime.output_process) give the same files and pass warnings on."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.model import EntityType, KnowledgeGraph
-from kg.output_process import run_outputs
 from kg.outputs import BACKGROUND, OUTPUTS, run_concurrently, run_in_order
+from kg.runtime.output_process import run_outputs
 from kg.settings import Settings
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from kg.export.atomic import PAUSE_ENV
-from kg.lock import LOCK_NAME, MARKER_NAME, BuildLock
+from kg.runtime.atomic import PAUSE_ENV
+from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock
 from tests.build_trees import ROOT, SEEDS
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

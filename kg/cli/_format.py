@@ -92,7 +92,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: O
 
 def warn_if_incomplete(out: Path) -> None:
     """Tell the reader on stderr when OUT is being written or its last build did not finish."""
-    from kg.lock import incomplete_warning
+    from kg.runtime.lock import incomplete_warning
 
     warning = incomplete_warning(out)
     if warning:

@@ -11,8 +11,8 @@ from kg.cli._format import OutputFormat, format_rows
 from kg.cli._targets import check_target
 from kg.errors import InputError, OutputError
 from kg.evaluate import TABLE_COLUMNS, evaluate, table_rows
-from kg.export.atomic import write_text
-from kg.lock import writing_into
+from kg.runtime.atomic import write_text
+from kg.runtime.lock import writing_into
 
 
 def _gold_files(paths: tuple[Path, ...]) -> list[Path]:

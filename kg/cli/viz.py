@@ -10,8 +10,8 @@ from kg.cli._format import warn_if_incomplete
 from kg.cli._targets import check_target
 from kg.export.html import find_entity, neighbourhood, only_types, write_page
 from kg.export.jsonl import read_graph
-from kg.lock import writing_into
 from kg.model import EntityType
+from kg.runtime.lock import writing_into
 
 _TYPES = {t.value.lower(): t for t in EntityType}
 

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from operator import attrgetter
 from pathlib import Path
 
-from kg.export.atomic import write_lines
 from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, PropertyGraph, PropType, to_property_graph
+from kg.runtime.atomic import write_lines
 from kg.settings import Settings
 
 FILE = "graph.graphml"

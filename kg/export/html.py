@@ -24,10 +24,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from kg.errors import InputError
-from kg.export.atomic import write_text
 from kg.model import Entity, EntityType, KnowledgeGraph, Predicate
 from kg.ontology import schema
 from kg.package_files import package_file
+from kg.runtime.atomic import write_text
 from kg.settings import Settings
 
 PHYSICS_LIMIT = 300

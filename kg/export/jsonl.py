@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.export.atomic import write_lines
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, MappedText, Predicate, Relation
+from kg.runtime.atomic import write_lines
 from kg.settings import Settings
 
 _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))

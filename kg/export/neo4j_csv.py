@@ -21,9 +21,9 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, PropertyGraph, PropType, to_property_graph
+from kg.runtime.atomic import atomic_dir
 from kg.settings import Settings
 
 FOLDER = "neo4j-import"

@@ -69,7 +69,7 @@ READERS: dict[str, Callable[[], TextFilter]] = {
 
 
 OUTPUT_MARK = ".kg.lock"
-"""A folder holding this file is a kg output folder (kg.lock.LOCK_NAME): never read as input."""
+"""A folder holding this file is a kg output folder (kg.runtime.lock.LOCK_NAME): never read as input."""
 
 
 def _folder_symlink(path: Path) -> Path | None:

@@ -19,10 +19,10 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph
 
 from kg.ids import article_id, entity_id
-from kg.memo import last_graph
 from kg.model import Article, Entity, EntityType, Evidence, KnowledgeGraph, Relation
 from kg.ontology import schema
 from kg.rdf.vocab import CLASS_IRI, PREDICATE_IRI, PREFIXES, SCHEMA, UKG
+from kg.runtime.memo import last_graph
 from kg.settings import Settings
 
 XSD = PREFIXES["xsd"]

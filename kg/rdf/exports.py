@@ -16,10 +16,10 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from kg.export.atomic import write_blocks, write_lines
 from kg.model import KnowledgeGraph
 from kg.rdf.convert import A, RdfData, to_rdf
 from kg.rdf.vocab import PREFIXES
+from kg.runtime.atomic import write_blocks, write_lines
 from kg.settings import Settings
 
 RDF_DIR = "rdf"

@@ -19,14 +19,14 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from kg.errors import InputError
-from kg.export.atomic import write_lines
-from kg.lock import writing_into
 from kg.model import KnowledgeGraph
 from kg.rdf.convert import RdfData, literal, ntriples_bytes, to_rdf
 from kg.rdf.exports import RdfFile, rdf_path
 from kg.rdf.shacl import Shapes, StoreSource, Violation, compile_shapes, run_checks
 from kg.rdf.shacl_core import Triples
 from kg.rdf.vocab import PREFIXES, load_shapes
+from kg.runtime.atomic import write_lines
+from kg.runtime.lock import writing_into
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)

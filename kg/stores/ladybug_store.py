@@ -15,9 +15,9 @@ from typing import NamedTuple
 import ladybug as lb
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
 from kg.pgraph import Columns, NodeRow, PropertyGraph, RelRow, to_property_graph
+from kg.runtime.atomic import atomic_dir
 from kg.settings import Settings
 from kg.stores import ladybug_arrow
 from kg.stores.cypher_guard import check_read_only

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from kg.errors import InputError, StoreError
 from kg.pgraph import NODE_LABELS, REL_TYPES, PropertyGraph, load_graph, to_property_graph
-from kg.progress import Bar
+from kg.runtime.progress import Bar
 from kg.stores.urls import redact
 
 CONSTRAINT = "CREATE CONSTRAINT kg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE"

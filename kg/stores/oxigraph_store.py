@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.export.atomic import atomic_dir
 from kg.model import KnowledgeGraph
 from kg.rdf.convert import to_rdf
 from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH, PREFIXES
+from kg.runtime.atomic import atomic_dir
 from kg.settings import Settings
 from kg.stores.interruptible import run_interruptibly
 from kg.stores.sparql_guard import check_no_service

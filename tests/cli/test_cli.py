@@ -80,7 +80,7 @@ def test_out_is_a_file(tmp_path: Path) -> None:
 
 def test_readers_warn_about_an_unfinished_build(small_graph, tmp_path: Path) -> None:
     from kg.export.jsonl import write_graph
-    from kg.lock import MARKER_NAME
+    from kg.runtime.lock import MARKER_NAME
     from kg.settings import Settings
 
     write_graph(small_graph, Settings(out=tmp_path, progress=False))

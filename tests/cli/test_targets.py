@@ -11,8 +11,8 @@ import pytest
 
 from kg.cli._targets import OWN_OUTPUTS, check_target
 from kg.errors import InputError
-from kg.lock import LOCK_NAME, MARKER_NAME
 from kg.outputs import OUTPUTS, run_in_order
+from kg.runtime.lock import LOCK_NAME, MARKER_NAME
 from kg.settings import CACHE_DIR, Settings
 from tests.cli.test_evaluate_cli import GOLD
 

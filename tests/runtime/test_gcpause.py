@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from kg import gcpause
+from kg.runtime import gcpause
 
 
 def test_paused_inside_and_restored_after() -> None:

@@ -149,7 +149,7 @@ def is_temp(name: str) -> bool:
 
 WHERE = ("", "*", ".cache/extract/*/*")
 """The folders under OUT that kg writes into (globs relative to OUT): OUT itself, its subfolders (rdf/),
-and the extraction cache's shards (kg.cache). `sweep_temps` looks nowhere else."""
+and the extraction cache's shards (kg.runtime.cache). `sweep_temps` looks nowhere else."""
 
 
 def _folders(root: Path, where: Iterable[str]) -> Iterator[Path]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.errors import OutputError
-from kg.export.atomic import is_temp, pause_point, sweep_temps
+from kg.runtime.atomic import is_temp, pause_point, sweep_temps
 
 LOCK_NAME = ".kg.lock"
 MARKER_NAME = ".kg-incomplete"

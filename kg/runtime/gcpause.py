@@ -3,7 +3,7 @@
 A build allocates millions of small acyclic objects (dataclasses, tuples, strings), and every automatic
 collection walks all live objects again (bench/README gives the cost). Reference counting still frees
 everything at once; the few cycles a build leaves wait for the first collection after the pause.
-Used once per process at the top (kg.pipeline's build, kg.output_process's children), never inside a
+Used once per process at the top (kg.pipeline's build, kg.runtime.output_process's children), never inside a
 stage; forked extraction workers inherit the pause.
 """
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import kg.cache
+import kg.runtime.cache
 from bench.generate import generate
 from kg.pipeline import build
 from kg.settings import LEXICON_DIR, Settings
@@ -68,7 +68,7 @@ def test_unreadable_entry_is_a_miss(pages: Path, tmp_path: Path) -> None:
 def test_lexicon_change_invalidates(pages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lexicon = tmp_path / "lexicon"
     shutil.copytree(LEXICON_DIR, lexicon)
-    monkeypatch.setattr(kg.cache, "LEXICON_DIR", lexicon)
+    monkeypatch.setattr(kg.runtime.cache, "LEXICON_DIR", lexicon)
     n = len(list(pages.glob("*.txt")))
     _build(pages, tmp_path / "out")
     assert _build(pages, tmp_path / "out")[:2] == (n, 0)
@@ -81,8 +81,8 @@ def test_lexicon_change_invalidates(pages: Path, tmp_path: Path, monkeypatch: py
 def test_ontology_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Declared types and predicates are extracted too (kg.extract.declared): the ontology is in the key."""
     ontology = tmp_path / "ontology.ttl"
-    shutil.copyfile(kg.cache.ONTOLOGY, ontology)
-    monkeypatch.setattr(kg.cache, "ONTOLOGY", ontology)
-    before = kg.cache.version_key()
+    shutil.copyfile(kg.runtime.cache.ONTOLOGY, ontology)
+    monkeypatch.setattr(kg.runtime.cache, "ONTOLOGY", ontology)
+    before = kg.runtime.cache.version_key()
     ontology.write_text(ontology.read_text(encoding="utf-8") + "# a new comment line\n", encoding="utf-8")
-    assert kg.cache.version_key() != before
+    assert kg.runtime.cache.version_key() != before

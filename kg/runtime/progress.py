@@ -1,7 +1,7 @@
 """Progress bars: tqdm without its monitor thread.
 
 tqdm starts a monitor thread with its first bar (even a disabled one); a build forks its output
-processes only while it runs a single thread (kg.output_process), so its bars do without one.
+processes only while it runs a single thread (kg.runtime.output_process), so its bars do without one.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ one sibling per further group, which inherits them too, so every group has a cor
 Otherwise (another thread might hold a lock a fork would copy half-held: RocksDB's pool after a query
 in this process, a Dask client, a progress monitor) one fresh interpreter is started,
 
-    python -m kg.output_process JOB RESULT
+    python -m kg.runtime.output_process JOB RESULT
 
 fed the pickled (graph, settings, writer names, parent pid) in JOB, and runs every group in threads.
 
@@ -28,12 +28,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from kg import gcpause
 from kg.errors import KGError, OutputError
-from kg.memo import release
 from kg.model import KnowledgeGraph
 from kg.outputs import BACKGROUND, Outcome, prepare_shared, run_concurrently, run_in_order
-from kg.parallel import die_with_parent
+from kg.runtime import gcpause
+from kg.runtime.memo import release
+from kg.runtime.parallel import die_with_parent
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,13 +72,13 @@ class _Forked:
 
 
 class _Spawned:
-    """A fresh interpreter (`python -m kg.output_process JOB RESULT`) given the pickled graph."""
+    """A fresh interpreter (`python -m kg.runtime.output_process JOB RESULT`) given the pickled graph."""
 
     def __init__(self, graph: KnowledgeGraph, settings: Settings, names: tuple[str, ...], result: Path) -> None:
         job = result.with_name("job.pickle")
         with job.open("wb") as fh:
             pickle.dump((graph, settings, names, os.getpid()), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.output_process", str(job), str(result)])
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg.runtime.output_process", str(job), str(result)])
 
     def wait(self) -> int | None:
         return self.proc.wait()

@@ -1,4 +1,4 @@
-"""kg.lock: one build per OUT (flock on OUT/.kg.lock), the incomplete mark, and what readers are told."""
+"""kg.runtime.lock: one build per OUT (flock on OUT/.kg.lock), the incomplete mark, and what readers are told."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from kg.errors import OutputError
-from kg.export.atomic import PAUSE_ENV, write_text
 from kg.export.jsonl import write_articles, write_graph
-from kg.lock import LOCK_NAME, MARKER_NAME, BuildLock, guarded_build, incomplete_warning, writing_into
 from kg.model import KnowledgeGraph
 from kg.rdf.exports import write_rdf
+from kg.runtime.atomic import PAUSE_ENV, write_text
+from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock, guarded_build, incomplete_warning, writing_into
 from kg.settings import Settings
 from tests.build_trees import ROOT, SEEDS, kg_build
 
-HOLD = "import sys,time; from pathlib import Path; from kg.lock import BuildLock; " \
+HOLD = "import sys,time; from pathlib import Path; from kg.runtime.lock import BuildLock; " \
        "BuildLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); time.sleep(600)"
 
 

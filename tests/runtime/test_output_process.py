@@ -1,4 +1,4 @@
-"""The build's other processes (kg.output_process): forked when the build runs one thread, a fresh
+"""The build's other processes (kg.runtime.output_process): forked when the build runs one thread, a fresh
 interpreter otherwise; either way the same files, the children's warnings logged here, their errors raised here."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kg.model import EntityType, KnowledgeGraph
-from kg.output_process import OutputProcess, run_groups, single_threaded
 from kg.outputs import BACKGROUND, run_in_order
-from kg.progress import Bar
+from kg.runtime.output_process import OutputProcess, run_groups, single_threaded
+from kg.runtime.progress import Bar
 from kg.settings import Settings
 
 NAMES = [n for group in BACKGROUND for n in group]
@@ -24,7 +24,7 @@ NAMES = [n for group in BACKGROUND for n in group]
 FRESH = """
 import logging, pickle, sys
 from pathlib import Path
-from kg.output_process import OutputProcess, can_fork
+from kg.runtime.output_process import OutputProcess, can_fork
 from kg.outputs import BACKGROUND
 from kg.settings import Settings
 logging.basicConfig(level=logging.WARNING, format="LOGGED %(message)s", stream=sys.stdout)

@@ -22,8 +22,8 @@ from typing import Any
 
 from kg import __version__
 from kg.code import PACKAGE, closure
-from kg.export.atomic import atomic_path
 from kg.model import Document
+from kg.runtime.atomic import atomic_path
 from kg.settings import CACHE_DIR, LEXICON_DIR, SCHEMA_DIR
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ import pytest
 
 from bench.generate import generate
 from kg.errors import StoreError
-from kg.parallel import ordered_map, start
 from kg.pipeline import build
+from kg.runtime.parallel import ordered_map, start
 from kg.settings import Engine, Settings
 
 FAST = ["articles", "graph"]

@@ -1,4 +1,4 @@
-"""kg.export.atomic: outputs appear whole or not at all, unchanged ones are left alone, leftovers are swept."""
+"""kg.runtime.atomic: outputs appear whole or not at all, unchanged ones are left alone, leftovers are swept."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.export import atomic
-from kg.export.atomic import (
+from kg.runtime import atomic
+from kg.runtime.atomic import (
     PAUSE_ENV,
     atomic_dir,
     atomic_path,
@@ -175,7 +175,7 @@ def test_temporaries_are_named_as_kg_s_own(tmp_path: Path) -> None:
 
 def test_pause_hook_stops_before_the_named_rename(tmp_path: Path) -> None:
     """With KG_TEST_PAUSE_AT set, the writer announces the pause and has not renamed yet; unset, no pause."""
-    code = "import sys; from pathlib import Path; from kg.export.atomic import write_text; " \
+    code = "import sys; from pathlib import Path; from kg.runtime.atomic import write_text; " \
            "write_text(Path(sys.argv[1]), 'new')"
     target = write_text(tmp_path / "a.txt", "old")
     env = {**os.environ, PAUSE_ENV: "a.*"}
