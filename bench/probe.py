@@ -321,7 +321,7 @@ def write_queries_refused(tmp: Path) -> Outcome:
     problems = []
     for lang, statements in _REFUSED.items():
         for statement in statements:
-            run = kg("query", lang, statement.format(out=out), "--out", out, timeout=60)
+            run = kg("query", lang, statement.replace("{out}", str(out)), "--out", out, timeout=60)
             if problem := run.problem((4,)):
                 problems.append(f"{lang} {statement[:30]!r}: {problem}")
     after = {lang: kg("query", lang, _READS[lang], "--out", out, "--format", "csv").out for lang in _READS}
