@@ -21,7 +21,7 @@ from itertools import count
 from pathlib import Path
 
 from kg.document import DocResult, Timed, anchor_quotes, extract_segmented, process_document, warm
-from kg.errors import InputError, OutputError
+from kg.errors import InputError, OutputError, StoreError
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
@@ -265,12 +265,14 @@ DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
 are the output folder's fault, reported as OutputError (exit 3), not as a crash."""
 
 
-def _disk_error(exc: OSError) -> str | None:
+def _disk_error(exc: OSError | StoreError) -> str | None:
     """The reason, when `exc` is one of DISK_ERRORS: by its errno, or by its text for the stores' native code,
-    whose errors carry none (pyoxigraph: "IO error: No space left on device: While appending to file…")."""
-    if exc.errno in DISK_ERRORS:
-        return exc.strerror or os.strerror(exc.errno)
-    if exc.errno is None:
+    whose errors carry none (pyoxigraph: "IO error: No space left on device: While appending to file…";
+    LadybugDB's, wrapped in a StoreError)."""
+    number = getattr(exc, "errno", None)
+    if number in DISK_ERRORS:
+        return getattr(exc, "strerror", None) or os.strerror(number)
+    if number is None:
         return next((os.strerror(e) for e in sorted(DISK_ERRORS) if os.strerror(e) in str(exc)), None)
     return None
 
@@ -330,7 +332,7 @@ def _build(
     try:
         with guarded_build(settings.out), gcpause.paused():
             return _run(inputs, settings, outputs)
-    except OSError as exc:
+    except (OSError, StoreError) as exc:
         reason = _disk_error(exc)
         if reason is None:
             raise

@@ -33,10 +33,11 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=True)
 
 
-@pytest.mark.parametrize("args", [("-j", "2", "--no-cache"), ("-j", "0", "--no-cache", "--only", "oxigraph")],
-                         ids=["all", "oxigraph"])
+@pytest.mark.parametrize("args", [("-j", "2", "--no-cache"), ("-j", "0", "--no-cache", "--only", "oxigraph"),
+                                  ("-j", "0", "--no-cache", "--only", "ladybug")],
+                         ids=["all", "oxigraph", "ladybug"])
 def test_a_disk_filling_up_during_the_outputs_is_exit_3_in_one_line(args: tuple[str, ...], small_disk: Path) -> None:
-    """Every output (Python's OSError, errno ENOSPC), or the Oxigraph store alone (RocksDB's error, no errno)."""
+    """Every output (Python's OSError, errno ENOSPC), or one store alone (RocksDB's or LadybugDB's error, no errno)."""
     out = small_disk / "out"
     result = kg_build(out, *args)
     assert result.returncode == OutputError.exit_code, result.stderr
