@@ -299,10 +299,13 @@ def find_initiatives(text: str, places: list | None = None) -> list[InitiativeHi
     spans: dict[str, list[tuple[int, int]]] = {}
     for x in out:
         spans.setdefault(x.name, []).append((x.start, x.end))
-    named = {name: SpanSet(v) for name, v in spans.items()}
+    named: dict[str, SpanSet] = {}  # built for the names a brand hit has (most articles have none)
     for h in _brands().longest(text):
-        if h.value in named and named[h.value].contains(h.start, h.end):
-            continue  # a hit of the same name holds it
+        if h.value in spans:
+            if h.value not in named:
+                named[h.value] = SpanSet(spans[h.value])
+            if named[h.value].contains(h.start, h.end):
+                continue  # a hit of the same name holds it
         out.append(
             InitiativeHit(h.start, h.end, h.word, h.value, "initiatives.brand", _triggered_before(text, h.start))
         )
