@@ -6,7 +6,7 @@ none may be missing, and any new one requires OUT/.kg-incomplete. The kills run 
 the same OUT (each build starting over what the last kill left); then one build must succeed, leave
 no temporaries and equal a clean build (stores compared by dump, see tests/build_trees.py).
 
-Kill points: by the test hook KG_TEST_PAUSE_AT (kg/runtime/atomic.py: the build pauses just before
+Kill points: by KG_TEST_PAUSE_AT (tests/pausing_kg.py runs kg with a pause patched in just before
 renaming a named output into place), or by polling OUT for a store's temporary folder and killing
 while the store is being loaded.
 """
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.runtime.atomic import PAUSE_ENV
 from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock
 from tests.build_trees import ROOT, SEEDS, clean_build, fingerprint, kg_build, temporaries
+from tests.pausing_kg import PAUSE_ENV
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +62,8 @@ KILLS = [
 
 def _start(out: Path, log: Path, kill: Kill) -> subprocess.Popen[bytes]:
     env = {**os.environ, **({PAUSE_ENV: kill.pause} if kill.pause else {})}
-    cmd = [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(out), "-q", "-j", "2", *kill.args]
+    cmd = [sys.executable, "-m", "tests.pausing_kg", "build",
+           str(SEEDS), "--out", str(out), "-q", "-j", "2", *kill.args]
     with log.open("wb") as err:
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err,
                                 start_new_session=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from kg.runtime.atomic import PAUSE_ENV
 from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock
 from tests.build_trees import ROOT, SEEDS
+from tests.pausing_kg import PAUSE_ENV
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 
@@ -127,7 +127,8 @@ def test_a_build_stopped_while_writing_outputs_leaves_no_process(sig: signal.Sig
     """The output processes (forked, one per group) go with the build too; stopped by SIGTERM the build
     keeps OUT's mark, since some outputs are already new."""
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(out), "-q", "-j", "2", "--no-cache"]
+    cmd = [sys.executable, "-m", "tests.pausing_kg", "build",
+           str(SEEDS), "--out", str(out), "-q", "-j", "2", "--no-cache"]
     env = {**os.environ, PAUSE_ENV: "graph.nq"}  # the RDF group's process pauses before renaming graph.nq
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)

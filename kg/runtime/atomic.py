@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fnmatch
 import os
 import shutil
-import sys
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-
-PAUSE_ENV = "KG_TEST_PAUSE_AT"
-"""Test hook: a glob matched against an output's file name; the writer prints `kg: paused before
-<path>` to stderr and sleeps just before renaming that output into place (or removing it), so a test
-can kill the build at a known point. Unset in normal use."""
 
 TEMP_PREFIX = ".kg-tmp-"
 """Start of the name of every temporary file or folder kg writes (its work in progress)."""
@@ -42,14 +34,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def pause_point(path: Path) -> None:
-    """Sleep here when the test hook names `path` (see PAUSE_ENV); a no-op otherwise."""
-    pattern = os.environ.get(PAUSE_ENV)
-    if pattern and fnmatch.fnmatch(path.name, pattern):
-        print(f"kg: paused before {path}", file=sys.stderr, flush=True)
-        time.sleep(3600)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -114,7 +98,6 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are meant to be shared
     try:
         yield tmp_path
-        pause_point(path)
         if same_file(tmp_path, path):
             tmp_path.unlink()
         else:
@@ -132,7 +115,6 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
     try:
         yield tmp
-        pause_point(path)
         if same_tree(tmp, path):
             shutil.rmtree(tmp)
         else:

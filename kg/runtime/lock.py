@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.errors import OutputError
-from kg.runtime.atomic import is_temp, pause_point, sweep_temps
+from kg.runtime.atomic import is_temp, sweep_temps
 
 LOCK_NAME = ".kg.lock"
 MARKER_NAME = ".kg-incomplete"
@@ -150,7 +150,6 @@ def guarded_build(out: Path) -> Iterator[None]:
             if not was_marked and snapshot(out) == before:
                 marker.unlink(missing_ok=True)
             raise
-        pause_point(marker)
         marker.unlink(missing_ok=True)
 
 

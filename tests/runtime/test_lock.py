@@ -15,10 +15,11 @@ from kg.errors import OutputError
 from kg.export.jsonl import write_articles, write_graph
 from kg.model import KnowledgeGraph
 from kg.rdf.exports import write_rdf
-from kg.runtime.atomic import PAUSE_ENV, write_text
+from kg.runtime.atomic import write_text
 from kg.runtime.lock import LOCK_NAME, MARKER_NAME, BuildLock, guarded_build, incomplete_warning, writing_into
 from kg.settings import Settings
 from tests.build_trees import ROOT, SEEDS, kg_build
+from tests.pausing_kg import PAUSE_ENV
 
 HOLD = "import sys,time; from pathlib import Path; from kg.runtime.lock import BuildLock; " \
        "BuildLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); time.sleep(600)"
@@ -96,7 +97,8 @@ def test_second_build_into_the_same_out_refuses_at_once(tmp_path: Path) -> None:
     line naming the first's pid, without touching OUT."""
     out, log = tmp_path / "out", tmp_path / "first.log"
     seed = sorted(SEEDS.glob("*.txt"))[0]
-    cmd = [sys.executable, "-m", "kg", "build", str(seed), "--out", str(out), "-q", "-j", "1", "--only", "articles"]
+    cmd = [sys.executable, "-m", "tests.pausing_kg", "build",
+           str(seed), "--out", str(out), "-q", "-j", "1", "--only", "articles"]
     with log.open("w") as err:
         first = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, PAUSE_ENV: "articles.jsonl"},
                                  stdout=subprocess.DEVNULL, stderr=err, text=True, start_new_session=True)
