@@ -97,7 +97,7 @@ def arrow_copies(pg: PropertyGraph) -> Iterator[tuple[str, dict[str, object]]]:
 
 def _each(db: lb.Database, statements: Iterable[tuple[str, dict[str, object]]]) -> None:
     """Run each statement on a connection of its own: a connection keeps every statement it prepared
-    (for an Arrow COPY, the scanned table with it) until it closes, ~20 MB per COPY at 10 MB of text."""
+    (for an Arrow COPY, the scanned table with it) until it closes (bench/README gives the memory)."""
     for statement, parameters in statements:
         with lb.Connection(db) as conn:
             conn.execute(statement, parameters)
