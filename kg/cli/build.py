@@ -8,12 +8,9 @@ import click
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from kg.cli.export import formats_or_usage
-from kg.errors import OutputError
-from kg.export.formats import EXPORTERS, ExportFormat, export_into
-from kg.model import KnowledgeGraph
+from kg.export.formats import ExportFormat
 from kg.outputs import OUTPUTS
 from kg.pipeline import build as run_build
-from kg.runtime.lock import writing_into
 from kg.settings import DEFAULT_BASE_IRI, Engine, Settings, check_base_iri, default_workers
 
 
@@ -70,23 +67,9 @@ def build(inputs: tuple[Path, ...], out: Path, only: tuple[str, ...], exports: t
                         scheduler=scheduler, cache=not no_cache, follow_links=follow_links, **iri)
     paths = list(inputs) or [Path("seeds")]
     with logging_redirect_tqdm():  # a warning printed during a progress bar gets a line of its own
-        graph, summary = run_build(paths, settings, outputs=list(only) or None)
-    written = _export(graph, formats, settings)
+        _, summary = run_build(paths, settings, outputs=list(only) or None, exports=formats)
     if not quiet:
         for line in summary.lines():
             click.echo(line)
-        for path in written:
-            click.echo(f"exported {path}")
         click.echo(f"output folder: {out}")
 
-
-def _export(graph: KnowledgeGraph, formats: list[ExportFormat], settings: Settings) -> list[Path]:
-    """`--export`: the chosen formats of the graph just built, at their paths under OUT (holding OUT's lock)."""
-    if not formats:
-        return []
-    try:
-        with writing_into(settings.out, settings.out):
-            export_into(graph, formats, settings.out, settings.base_iri)
-    except OSError as exc:
-        raise OutputError(f"cannot write {exc.filename or settings.out}: {exc.strerror or exc}") from exc
-    return [settings.out / EXPORTERS[f].default for f in formats]

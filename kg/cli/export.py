@@ -11,9 +11,7 @@ import click
 from kg.cli._format import warn_if_incomplete
 from kg.cli._targets import check_target
 from kg.errors import InputError, OutputError
-from kg.export.formats import EXPORTERS, ExportFormat, export, parse_formats
-from kg.export.jsonl import read_graph
-from kg.runtime.lock import writing_into
+from kg.export.formats import EXPORTERS, ExportFormat, parse_formats
 from kg.settings import DEFAULT_BASE_IRI, Settings, check_base_iri
 
 STDOUT = "-"
@@ -27,17 +25,15 @@ def formats_or_usage(values: tuple[str, ...], flag: str) -> list[ExportFormat]:
         raise click.BadParameter(str(exc), param_hint=flag) from None
 
 
-def _write_stdout(graph_out: Path, fmt: ExportFormat, base_iri: str) -> None:
-    graph = read_graph(graph_out)
-    exporter = EXPORTERS[fmt]
-    assert exporter.blocks is not None
-    stream = sys.stdout.buffer
+def _write_stdout(out: Path, fmt: ExportFormat, base_iri: str) -> None:
+    """The bytes of a single-file format on stdout; a reader that stops early (`| head`) is no error."""
+    from kg.pipeline import export_to
+
     try:
-        for block in exporter.blocks(graph, base_iri):
-            stream.write(block)
-        stream.flush()
-    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops the interpreter's flush at exit failing again
+        export_to(out, fmt, base_iri, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter's flush at exit would fail again
 
 
 @click.command("export")
@@ -82,12 +78,11 @@ def export_cmd(formats: tuple[str, ...], out: Path, file: Path | None, base_iri:
         return
     if file is not None and file.resolve() != (out / EXPORTERS[chosen[0]].default).resolve():
         check_target(out, file, "--file", "", reads=[graph_path, out / "articles.jsonl"])
-    targets = [file] if file is not None else [out / EXPORTERS[f].default for f in chosen]
-    graph = read_graph(out)
+    from kg.pipeline import export  # the stages' imports, only once there is work to do
+
     try:
-        with writing_into(out, file if file is not None else out):  # OUT's lock while writing into OUT
-            for fmt, target in zip(chosen, targets, strict=True):
-                export(graph, fmt, target, settings.base_iri)
-                click.echo(f"wrote {fmt.value}: {target}")
+        export(out, chosen, settings.base_iri, file)
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from exc
+    for fmt in chosen:
+        click.echo(f"wrote {fmt.value}: {file or out / EXPORTERS[fmt].default}")

@@ -155,7 +155,3 @@ def export(graph: KnowledgeGraph, fmt: ExportFormat, target: Path, base_iri: str
     assert exporter.folder is not None
     return exporter.folder(graph, target)
 
-
-def export_into(graph: KnowledgeGraph, formats: Iterable[ExportFormat], out: Path, base_iri: str) -> list[Path]:
-    """Write each format to its default path under OUT (the caller holds OUT's lock); the paths written."""
-    return [p for fmt in formats for p in export(graph, fmt, out / EXPORTERS[fmt].default, base_iri)]
