@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import KnowledgeGraph
 from kg.runtime.atomic import write_blocks
+from kg.runtime.memo import last_graph
+
+if TYPE_CHECKING:
+    from kg.rdf.convert import RdfData
 
 
 class ExportFormat(StrEnum):
@@ -58,38 +63,41 @@ def _encoded(lines: Iterable[str]) -> Iterator[bytes]:
         yield ("\n".join(chunk) + "\n").encode("utf-8")
 
 
+@last_graph
+def _rdf(graph: KnowledgeGraph, base_iri: str) -> RdfData:
+    """The graph's RDF terms for the exports: kg.rdf.convert's build_rdf, memoised for the graph at hand (one
+    command may export several RDF formats), without to_rdf's eager bytes of both N-Triples files (which
+    the build's store load needs; nt and nq here stream their lines instead)."""
+    from kg.rdf.convert import build_rdf
+
+    return build_rdf(graph, base_iri)
+
+
 def _ttl(graph: KnowledgeGraph, base_iri: str) -> Iterator[bytes]:
-    from kg.rdf.convert import to_rdf
     from kg.rdf.exports import turtle_lines
 
-    return _encoded(turtle_lines(to_rdf(graph, base_iri), base_iri))
+    return _encoded(turtle_lines(_rdf(graph, base_iri), base_iri))
 
 
 def _trig(graph: KnowledgeGraph, base_iri: str) -> Iterator[bytes]:
-    from kg.rdf.convert import to_rdf
     from kg.rdf.exports import trig_named_lines, turtle_lines
 
-    data = to_rdf(graph, base_iri)
+    data = _rdf(graph, base_iri)
     return _encoded(chain(turtle_lines(data, base_iri), trig_named_lines(data, base_iri)))
 
 
-def _nt(graph: KnowledgeGraph, base_iri: str) -> tuple[bytes, ...]:
-    from kg.rdf.convert import to_rdf
-
-    return to_rdf(graph, base_iri).encoded()[:1]
+def _nt(graph: KnowledgeGraph, base_iri: str) -> Iterator[bytes]:
+    return _encoded(_rdf(graph, base_iri).ntriples())
 
 
-def _nq(graph: KnowledgeGraph, base_iri: str) -> tuple[bytes, ...]:
-    from kg.rdf.convert import to_rdf
-
-    return to_rdf(graph, base_iri).encoded()
+def _nq(graph: KnowledgeGraph, base_iri: str) -> Iterator[bytes]:
+    return _encoded(_rdf(graph, base_iri).nquads())
 
 
 def _jsonld(graph: KnowledgeGraph, base_iri: str) -> Iterator[bytes]:
-    from kg.rdf.convert import to_rdf
     from kg.rdf.exports import jsonld_lines
 
-    return _encoded(jsonld_lines(to_rdf(graph, base_iri), base_iri))
+    return _encoded(jsonld_lines(_rdf(graph, base_iri), base_iri))
 
 
 def _graphml(graph: KnowledgeGraph, _base_iri: str) -> Iterator[bytes]:
