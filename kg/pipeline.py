@@ -32,7 +32,7 @@ from kg.ingest.read import SKIP_MARK, record_skip, source_label
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
 from kg.outputs import OUTPUTS
 from kg.resolve import Collector, resolve
-from kg.runtime import gcpause
+from kg.runtime import gcpause, memo
 from kg.runtime.atomic import TEMP_PREFIX
 from kg.runtime.cache import ExtractionCache
 from kg.runtime.lock import guarded_build, writing_into
@@ -376,6 +376,7 @@ def _run(
     if exports:
         for fmt in exports:
             summary.written.extend(export_format(graph, fmt, settings.out / EXPORTERS[fmt].default, settings.base_iri))
+        memo.release()  # the exports' derivations (RDF terms, property-graph rows) are no longer needed
         lap("exports")
     if "shacl" in chosen:
         from kg.rdf.validate import summary_note
@@ -392,9 +393,12 @@ def export(out: Path, formats: Sequence[ExportFormat], base_iri: str, target: Pa
     paused (the whole graph is read into memory first). Returns the paths written."""
     targets = [target] if target is not None else [out / EXPORTERS[f].default for f in formats]
     with gcpause.paused(), writing_into(out, target if target is not None else out):
-        graph = read_graph(out)
-        return [p for fmt, path in zip(formats, targets, strict=True)
-                for p in export_format(graph, fmt, path, base_iri)]
+        try:
+            graph = read_graph(out)
+            return [p for fmt, path in zip(formats, targets, strict=True)
+                    for p in export_format(graph, fmt, path, base_iri)]
+        finally:
+            memo.release()  # the graph and its derivations are freed here, by reference counts alone
 
 
 def export_to(out: Path, fmt: ExportFormat, base_iri: str, stream: BinaryIO) -> None:
@@ -404,6 +408,8 @@ def export_to(out: Path, fmt: ExportFormat, base_iri: str, stream: BinaryIO) -> 
     if blocks is None:
         raise InputError(f"{fmt.value} is a folder of files; it cannot go to one stream")
     with gcpause.paused():
-        graph = read_graph(out)
-        for block in blocks(graph, base_iri):
-            stream.write(block)
+        try:
+            for block in blocks(read_graph(out), base_iri):
+                stream.write(block)
+        finally:
+            memo.release()
