@@ -11,7 +11,7 @@ import click
 from kg.cli._format import warn_if_incomplete
 from kg.cli._targets import check_target
 from kg.errors import InputError, OutputError
-from kg.export.formats import EXPORTERS, ExportFormat, parse_formats
+from kg.export.formats import EXPORTERS, ExportFormat, check_destination, parse_formats
 from kg.settings import DEFAULT_BASE_IRI, Settings, check_base_iri
 
 STDOUT = "-"
@@ -78,6 +78,8 @@ def export_cmd(formats: tuple[str, ...], out: Path, file: Path | None, base_iri:
         return
     if file is not None and file.resolve() != (out / EXPORTERS[chosen[0]].default).resolve():
         check_target(out, file, "--file", "", reads=[graph_path, out / "articles.jsonl"])
+    for fmt in chosen:
+        check_destination(fmt, file if file is not None else out / EXPORTERS[fmt].default)
     from kg.pipeline import export  # the stages' imports, only once there is work to do
 
     try:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from fnmatch import fnmatch
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.errors import InputError
 from kg.model import KnowledgeGraph
 from kg.runtime.atomic import write_blocks
 from kg.runtime.memo import last_graph
@@ -45,11 +47,13 @@ FolderWriter = Callable[[KnowledgeGraph, Path], list[Path]]
 
 @dataclass(frozen=True)
 class Exporter:
-    """One format: its default path under OUT, and `blocks` (one file) or `folder` (a folder of files)."""
+    """One format: its default path under OUT, and `blocks` (one file) or `folder` (a folder of files, whose
+    names match `owns`: a folder holding anything else is never replaced)."""
 
     default: str
     blocks: Blocks | None = None
     folder: FolderWriter | None = None
+    owns: tuple[str, ...] = ()
 
     @property
     def single_file(self) -> bool:
@@ -129,7 +133,8 @@ EXPORTERS: dict[ExportFormat, Exporter] = {
     ExportFormat.TRIG: Exporter("rdf/graph.trig", _trig),
     ExportFormat.JSONLD: Exporter("rdf/graph.jsonld", _jsonld),
     ExportFormat.GRAPHML: Exporter("graph.graphml", _graphml),
-    ExportFormat.NEO4J_CSV: Exporter("neo4j-import", folder=_neo4j),
+    ExportFormat.NEO4J_CSV: Exporter("neo4j-import", folder=_neo4j,
+                                     owns=("nodes_*.csv", "rels_*.csv", "import.sh", "IMPORT.md")),
     ExportFormat.TRIPLES_CSV: Exporter("triples.csv", _table(",")),
     ExportFormat.TRIPLES_TSV: Exporter("triples.tsv", _table("\t")),
 }
@@ -153,6 +158,24 @@ def parse_formats(values: Iterable[str]) -> list[ExportFormat]:
             if fmt not in chosen:
                 chosen.append(fmt)
     return chosen
+
+
+def check_destination(fmt: ExportFormat, target: Path) -> None:
+    """InputError (exit 2) when writing `fmt` at `target` would replace something it must not: a folder
+    with a single-file format, a file with a folder format, or a folder holding files the format does not
+    write (its whole folder is swapped in, so `--file ~/Documents` would otherwise empty that folder)."""
+    exporter = EXPORTERS[fmt]
+    if exporter.single_file:
+        if target.is_dir():
+            raise InputError(f"{target} is a folder; {fmt.value} is written to a file: give a file name")
+        return
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} is a file; {fmt.value} is a folder of files: give a folder name")
+    if target.is_dir():
+        others = sorted(p.name for p in target.iterdir() if not any(fnmatch(p.name, g) for g in exporter.owns))
+        if others:
+            raise InputError(f"{target} holds files {fmt.value} does not write ({others[0]} …); it would replace "
+                             f"the whole folder: give a new or empty folder")
 
 
 def export(graph: KnowledgeGraph, fmt: ExportFormat, target: Path, base_iri: str) -> list[Path]:

@@ -230,6 +230,23 @@ def test_errors_are_one_line_and_exit_2(exported: Path, tmp_path: Path) -> None:
     assert {name: (exported / name).read_bytes() for name in before} == before
 
 
+def test_file_never_replaces_a_user_folder_or_file(exported: Path, tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("mine", encoding="utf-8")
+    assert "thesis.txt" in _error(run_kg("export", "neo4j-csv", "--out", str(exported), "--file", str(documents)))
+    assert [p.name for p in documents.iterdir()] == ["thesis.txt"]
+    note = tmp_path / "note.txt"
+    note.write_text("mine", encoding="utf-8")
+    _error(run_kg("export", "neo4j-csv", "--out", str(exported), "--file", str(note)))
+    assert "a folder" in _error(run_kg("export", "ttl", "--out", str(exported), "--file", str(documents)))
+    assert note.read_text(encoding="utf-8") == "mine" and [p.name for p in documents.iterdir()] == ["thesis.txt"]
+    again = tmp_path / "neo"  # a folder of a previous neo4j-csv export is replaced
+    for _ in range(2):
+        result = run_kg("export", "neo4j-csv", "--out", str(exported), "--file", str(again))
+        assert result.returncode == 0, result.stderr.decode()
+
+
 def test_a_held_lock_stops_an_export_into_out(exported: Path) -> None:
     with BuildLock(exported):
         result = run_kg("export", "triples-csv", "--out", str(exported))
