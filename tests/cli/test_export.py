@@ -20,7 +20,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg.export.formats import EXPORTERS, ExportFormat
+from kg.export.formats import EXPORTERS, ExportFormat, parse_formats
 from kg.export.jsonl import write_articles, write_graph
 from kg.export.triples import COLUMNS
 from kg.model import KnowledgeGraph
@@ -269,3 +269,11 @@ def test_build_export_writes_the_same_files(exported: Path, tmp_path: Path) -> N
 def test_help_has_an_example() -> None:
     result = run_kg("export", "--help")
     assert result.returncode == 0 and b"Example:" in result.stdout and b"triples-csv" in result.stdout
+
+
+def test_every_format_has_an_exporter_and_names_parse() -> None:
+    assert set(EXPORTERS) == set(ExportFormat)
+    chosen = parse_formats(["TTL,graphml", " nt ", "ttl", ""])
+    assert chosen == [ExportFormat.TTL, ExportFormat.GRAPHML, ExportFormat.NT]
+    with pytest.raises(ValueError, match="known: ttl, nt"):
+        parse_formats(["rdfxml"])
