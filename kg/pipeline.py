@@ -1,4 +1,4 @@
-"""Compose the stages: ingest → extract → resolve → outputs. Only `build` touches files.
+"""Compose the stages: ingest → extract → resolve → outputs (and exports). Only `build` and `export` touch files.
 
 Ingest and extract stream per document (read in the parent, segmented and extracted by an engine
 from kg.runtime.parallel, reused from kg.runtime.cache when unchanged); resolve runs once over all of them.
@@ -19,19 +19,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.document import DocResult, Timed, anchor_quotes, extract_segmented, process_document, warm
 from kg.errors import InputError, OutputError, StoreError
+from kg.export.formats import EXPORTERS, ExportFormat
+from kg.export.formats import export as export_format
+from kg.export.jsonl import read_graph
 from kg.extract import extract
 from kg.ingest import read_documents, segment_articles
 from kg.ingest.read import SKIP_MARK, record_skip, source_label
 from kg.model import Article, Document, Extraction, KnowledgeGraph, Skipped
 from kg.outputs import OUTPUTS
 from kg.resolve import Collector, resolve
-from kg.runtime import gcpause
+from kg.runtime import gcpause, memo
 from kg.runtime.atomic import TEMP_PREFIX
 from kg.runtime.cache import ExtractionCache
-from kg.runtime.lock import guarded_build
+from kg.runtime.lock import guarded_build, writing_into
 from kg.runtime.output_process import run_outputs
 from kg.runtime.parallel import ordered_map
 from kg.runtime.parallel import start as start_engine
@@ -312,16 +316,18 @@ def build(
     inputs: Sequence[Path],
     settings: Settings,
     outputs: Sequence[str] | None = None,
+    exports: Sequence[ExportFormat] = (),
 ) -> tuple[KnowledgeGraph, BuildSummary]:
-    """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out,
-    holding OUT's lock and with OUT marked incomplete until every output is in place (kg.runtime.lock).
-    SIGTERM stops it as Ctrl-C does (`sigterm_as_interrupt`)."""
+    """Run every stage on `inputs` and write the chosen outputs (default: all) under settings.out, then the
+    chosen `exports` at their paths under OUT (kg.export.formats), holding OUT's lock and with OUT marked
+    incomplete until every output is in place (kg.runtime.lock). SIGTERM stops it as Ctrl-C does
+    (`sigterm_as_interrupt`)."""
     with sigterm_as_interrupt():
-        return _build(inputs, settings, outputs)
+        return _build(inputs, settings, outputs, exports)
 
 
 def _build(
-    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
+    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None, exports: Sequence[ExportFormat] = ()
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if missing:
@@ -331,7 +337,7 @@ def _build(
     _check_out(settings.out)
     try:
         with guarded_build(settings.out), gcpause.paused():
-            return _run(inputs, settings, outputs)
+            return _run(inputs, settings, outputs, exports)
     except (OSError, StoreError) as exc:
         reason = _disk_error(exc)
         if reason is None:
@@ -340,7 +346,7 @@ def _build(
 
 
 def _run(
-    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None
+    inputs: Sequence[Path], settings: Settings, outputs: Sequence[str] | None, exports: Sequence[ExportFormat] = ()
 ) -> tuple[KnowledgeGraph, BuildSummary]:
     """The stages of `build`, once the inputs and OUT are checked and OUT is locked."""
     summary = BuildSummary()
@@ -367,6 +373,11 @@ def _run(
     summary.written.extend(written)
     summary.timings.update(seconds)
     lap("outputs")
+    if exports:
+        for fmt in exports:
+            summary.written.extend(export_format(graph, fmt, settings.out / EXPORTERS[fmt].default, settings.base_iri))
+        memo.release()  # the exports' derivations (RDF terms, property-graph rows) are no longer needed
+        lap("exports")
     if "shacl" in chosen:
         from kg.rdf.validate import summary_note
 
@@ -374,3 +385,31 @@ def _run(
         if note:
             summary.notes.append(note)
     return graph, summary
+
+
+def export(out: Path, formats: Sequence[ExportFormat], base_iri: str, target: Path | None = None) -> list[Path]:
+    """`kg export`: the graph of the build in OUT (graph.jsonl, articles.jsonl) written in each format at its
+    path under OUT, or the one format at `target`; holds OUT's lock while writing into it, the collector
+    paused (the whole graph is read into memory first). Returns the paths written."""
+    targets = [target] if target is not None else [out / EXPORTERS[f].default for f in formats]
+    with gcpause.paused(), writing_into(out, target if target is not None else out):
+        try:
+            graph = read_graph(out)
+            return [p for fmt, path in zip(formats, targets, strict=True)
+                    for p in export_format(graph, fmt, path, base_iri)]
+        finally:
+            memo.release()  # the graph and its derivations are freed here, by reference counts alone
+
+
+def export_to(out: Path, fmt: ExportFormat, base_iri: str, stream: BinaryIO) -> None:
+    """`kg export FORMAT --file -`: the one file of a single-file format written to `stream` (nothing under
+    OUT changes, so no lock)."""
+    blocks = EXPORTERS[fmt].blocks
+    if blocks is None:
+        raise InputError(f"{fmt.value} is a folder of files; it cannot go to one stream")
+    with gcpause.paused():
+        try:
+            for block in blocks(read_graph(out), base_iri):
+                stream.write(block)
+        finally:
+            memo.release()

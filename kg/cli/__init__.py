@@ -17,6 +17,7 @@ from kg.errors import KGError
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build:build",
     "eval": "kg.cli.evaluate:eval_cmd",
+    "export": "kg.cli.export:export_cmd",
     "query": "kg.cli.query:query",
     "push": "kg.cli.push:push",
     "viz": "kg.cli.viz:viz",

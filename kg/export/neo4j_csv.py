@@ -10,7 +10,7 @@ the RFC 4180 way neo4j-admin reads (inner quotes doubled, backslashes plain text
 
 These files are made for neo4j-admin, which must get every value exactly: a value starting with
 = + - @ is written as it is, not made spreadsheet-safe (`kg query --format csv` is the spreadsheet-safe
-CSV; a spreadsheet-safe triples CSV is future work). IMPORT.md tells the reader not to open them in a
+CSV, as is `kg export triples-csv`). IMPORT.md tells the reader not to open them in a
 spreadsheet program.
 """
 
@@ -157,7 +157,7 @@ def _readme(argv: list[str], names: list[str]) -> str:
     files = "\n".join(f"- `{n}`" for n in names)
     return (
         "# Neo4j bulk import\n\n"
-        "Files written by `kg build` for `neo4j-admin database import full` (Neo4j 5).\n"
+        "Files written by `kg build` (or `kg export neo4j-csv`) for `neo4j-admin database import full` (Neo4j 5).\n"
         "Stop the database, then run `sh import.sh [database]` from anywhere, or from this folder:\n\n"
         "```sh\n" + " ".join(shlex.quote(a) for a in argv) + "\n```\n\n"
         "Every node shares the ID space `Entity` (ids are the graph.jsonl ids). Array elements are "
@@ -174,12 +174,17 @@ def _readme(argv: list[str], names: list[str]) -> str:
 
 def write_csv(graph: KnowledgeGraph, settings: Settings) -> list[Path]:
     """Output writer: OUT/neo4j-import/ with one CSV per label and type, import.sh and IMPORT.md."""
+    return write_folder(graph, settings.out / FOLDER)
+
+
+def write_folder(graph: KnowledgeGraph, target: Path) -> list[Path]:
+    """The CSVs, import.sh and IMPORT.md in folder `target`, swapped in as one (`kg export neo4j-csv`
+    writes them anywhere); the paths written."""
     pg = to_property_graph(graph)
     nodes, rels = node_files(pg), rel_files(pg)
     argv = import_command(sorted(nodes), sorted(rels))
     readme = _readme(argv, sorted(nodes) + sorted(rels))
     files = {**nodes, **rels, "import.sh": _script(argv), "IMPORT.md": readme}
-    target = settings.out / FOLDER
     with atomic_dir(target) as tmp:
         tmp.chmod(0o755)
         for name, text in sorted(files.items()):
