@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from kg.export.spreadsheet import spreadsheet_safe
+
 
 class OutputFormat(StrEnum):
     TABLE = "table"
@@ -56,17 +58,6 @@ def _csv_line(fields: Sequence[str]) -> str:
     """One RFC 4180 record: a field holding a quote, comma, CR or LF is quoted, inner quotes doubled
     (Python's csv writer leaves a lone CR unquoted, which splits the record for every reader)."""
     return ",".join('"' + f.replace('"', '""') + '"' if _NEEDS_QUOTES.search(f) else f for f in fields)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP CSV injection)."""
-
-
-def spreadsheet_safe(value: object, text: str) -> str:
-    """`text` (the CSV cell of `value`) with a leading ' when it is text a spreadsheet would run as a formula."""
-    if isinstance(value, bool | int | float):
-        return text
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat) -> str:

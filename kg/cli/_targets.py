@@ -11,8 +11,9 @@ from kg.errors import InputError
 OWN_OUTPUTS = frozenset({
     "articles.jsonl", "graph.jsonl", "rdf", "oxigraph", "shacl-report.ttl", "ladybug", "neo4j-import",
     "graph.graphml", "graph.html", "eval.json", ".cache", ".kg.lock", ".kg-incomplete",
+    "triples.csv", "triples.tsv",
 })
-"""The files and folders `kg build` (and `kg eval`) keep directly under OUT; the names are the writers'
+"""The files and folders `kg build` (and `kg eval`, `kg export`) keep directly under OUT; the names are the writers'
 own constants (checked in tests/cli/test_targets.py), spelled here so the CLI stays quick to start."""
 
 

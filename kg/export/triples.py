@@ -4,7 +4,7 @@ Made for a spreadsheet or pandas, which read it without options: no cell holds a
 character of Unicode category Cc, and the line and paragraph separators U+2028/U+2029, becomes one space,
 so a quote keeps its length and its start/end offsets), fields holding the separator or a quote are quoted
 the RFC 4180 way, and a text cell starting with = + - @ TAB or CR gets a leading ' as in
-`kg query --format csv` (the shared `kg.cli._format.spreadsheet_safe`), so a spreadsheet never runs it as
+`kg query --format csv` (the shared `kg.export.spreadsheet.spreadsheet_safe`), so a spreadsheet never runs it as
 a formula. No column holds a list. `date` is reserved for the article's date and empty for now.
 """
 
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
-from kg.cli._format import spreadsheet_safe
+from kg.export.spreadsheet import spreadsheet_safe
 from kg.model import Evidence, KnowledgeGraph, Relation
 
 COLUMNS = ("subject", "subject_type", "predicate", "object", "object_type", "article", "quote", "confidence",

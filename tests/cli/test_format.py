@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli._format import FORMULA_START, OutputFormat, format_rows
+from kg.cli._format import OutputFormat, format_rows
+from kg.export.spreadsheet import FORMULA_START
 from kg.settings import Settings
 from tests.conftest import make_graph
 

@@ -11,6 +11,7 @@ import pytest
 
 from kg.cli._targets import OWN_OUTPUTS, check_target
 from kg.errors import InputError
+from kg.export.formats import EXPORTERS
 from kg.outputs import OUTPUTS, run_in_order
 from kg.runtime.lock import LOCK_NAME, MARKER_NAME
 from kg.settings import CACHE_DIR, Settings
@@ -34,7 +35,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_protected_names_are_what_the_writers_write(built: Path) -> None:
     written = {p.name for p in built.iterdir()}
     assert written <= OWN_OUTPUTS
-    assert OWN_OUTPUTS - written == {"eval.json", CACHE_DIR, LOCK_NAME, MARKER_NAME}
+    exported = {Path(e.default).parts[0] for e in EXPORTERS.values()}
+    assert OWN_OUTPUTS - written == {"eval.json", CACHE_DIR, LOCK_NAME, MARKER_NAME} | (exported - written)
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
