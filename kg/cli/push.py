@@ -35,7 +35,7 @@ def push() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_TRIPLES, show_default=True,
               help="Triples per request.")
 @click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=DEADLINE_S, show_default=True,
-              metavar="SECONDS", help="Most seconds one request may take in all.")
+              metavar="SECONDS", help="Most seconds one request (the swap included) may take in all.")
 @click.option("--no-named-graphs", is_flag=True, help="Do not send the per-article named graphs.")
 @click.option("--no-ontology", is_flag=True, help="Do not send the ontology graph.")
 def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None,

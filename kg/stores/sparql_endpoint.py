@@ -471,7 +471,7 @@ def _swap(client: Client, temporary: str, loaded: bool, others: list[Graph], sta
     silent = "" if loaded else " SILENT"  # no triples, no temporary graph: the target just empties
     operations = [f"DROP SILENT GRAPH <{g}>" for g in stale]
     operations.append(f"MOVE{silent} GRAPH <{temporary}> TO {client.endpoint.target}")
-    operations += [f"MOVE GRAPH <{g.temporary}> TO GRAPH <{g.iri}>" for g in others]
+    operations += [f"MOVE{'' if g.triples else ' SILENT'} GRAPH <{g.temporary}> TO GRAPH <{g.iri}>" for g in others]
     try:
         client.update(" ;\n".join(operations))
     except HttpStatusError as exc:
