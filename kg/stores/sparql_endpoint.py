@@ -254,7 +254,7 @@ def batches(lines: list[bytes], size: int) -> list[bytes]:
 
 
 @dataclass(frozen=True)
-class Graph:
+class NamedGraph:
     """One named graph to push: its IRI and triples, loaded first into the temporary graph `temporary`."""
 
     iri: str
@@ -267,11 +267,11 @@ class Graph:
         return any(isinstance(term, ox.BlankNode) for t in self.triples for term in (t.subject, t.object))
 
 
-def quad_batches(graphs: list[Graph], size: int) -> list[tuple[bytes, list[str]]]:
+def quad_batches(graphs: list[NamedGraph], size: int) -> list[tuple[bytes, list[str]]]:
     """The graphs as N-Quads request bodies of at most `size` triples, each triple in its graph's
     temporary graph, with the temporary graphs each body writes to. A graph holding blank nodes is never
     split (it goes alone when larger than `size`)."""
-    chunks: list[tuple[Graph, list[ox.Triple]]] = []
+    chunks: list[tuple[NamedGraph, list[ox.Triple]]] = []
     for g in graphs:
         step = len(g.triples) if g.whole else size
         chunks += [(g, g.triples[i : i + step]) for i in range(0, len(g.triples), max(step, 1))]
@@ -291,7 +291,7 @@ def quad_batches(graphs: list[Graph], size: int) -> list[tuple[bytes, list[str]]
     return bodies
 
 
-def article_graphs(out_dir: Path, run: str) -> list[Graph]:
+def article_graphs(out_dir: Path, run: str) -> list[NamedGraph]:
     """The named graphs of OUT/rdf/graph.nq (one per article), in IRI order. The file is the default
     graph's N-Triples followed by the named graphs' quads, so only what follows graph.nt is parsed."""
     path = rdf_path(out_dir, RdfFile.NQUADS)
@@ -309,19 +309,19 @@ def article_graphs(out_dir: Path, run: str) -> list[Graph]:
                 named.setdefault(quad.graph_name.value, []).append(quad.triple)
     except SyntaxError as exc:
         raise InputError(f"cannot read {path}: {' '.join(str(exc).split())[:200]}") from exc
-    return [Graph(iri, named[iri], f"{run}:{n}") for n, iri in enumerate(sorted(named), 1)]
+    return [NamedGraph(iri, named[iri], f"{run}:{n}") for n, iri in enumerate(sorted(named), 1)]
 
 
-def ontology_graph(temporary: str) -> Graph:
+def ontology_graph(temporary: str) -> NamedGraph:
     """schema/ontology.ttl as the graph the embedded store keeps it in (ONTOLOGY_IRI)."""
     try:
         triples = [q.triple for q in ox.parse(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE)]
     except (OSError, SyntaxError) as exc:
         raise InputError(f"cannot read the ontology {ONTOLOGY_PATH}: {' '.join(str(exc).split())[:200]}") from exc
-    return Graph(str(ONTOLOGY_IRI), triples, temporary)
+    return NamedGraph(str(ONTOLOGY_IRI), triples, temporary)
 
 
-def article_namespace(graphs: list[Graph]) -> str | None:
+def article_namespace(graphs: list[NamedGraph]) -> str | None:
     """The namespace every article graph IRI of the build is in (`<base IRI>article/`), None if the
     build has none or they do not share one."""
     spaces = {g.iri[: g.iri.rfind("/") + 1] for g in graphs}
@@ -373,7 +373,7 @@ def _drop(client: Client, graphs: list[str]) -> str:
     return "; the partial upload in temporary graphs was dropped"
 
 
-def _check_targets(target: Endpoint, graphs: list[Graph], space: str | None) -> None:
+def _check_targets(target: Endpoint, graphs: list[NamedGraph], space: str | None) -> None:
     """--graph must not be one of the other graphs pushed, nor in the article namespace."""
     if target.graph is None:
         return
@@ -464,7 +464,7 @@ def _stale_graphs(client: Client, space: str | None, pushed: set[str]) -> list[s
     return sorted(names - pushed)
 
 
-def _swap(client: Client, temporary: str, loaded: bool, others: list[Graph], stale: list[str],
+def _swap(client: Client, temporary: str, loaded: bool, others: list[NamedGraph], stale: list[str],
           sent: list[str]) -> None:
     """One SPARQL Update that drops the stale article graphs and moves every temporary graph onto its
     target: the server applies it as one transaction, so readers see all the old graphs or all the new."""

@@ -30,7 +30,7 @@ from kg.rdf.exports import RdfFile, rdf_path, write_rdf
 from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH
 from kg.settings import Settings
 from kg.stores import sparql_endpoint
-from kg.stores.sparql_endpoint import Graph, Pushed, batches, push, quad_batches
+from kg.stores.sparql_endpoint import NamedGraph, Pushed, batches, push, quad_batches
 from tests.stores.oxigraph_server import (
     Verdict,
     dataset,
@@ -500,8 +500,8 @@ def test_graph_option_may_not_collide_with_the_other_graphs(server: str, seeds_b
 
 def test_quad_batches_keep_a_graph_with_blank_nodes_whole() -> None:
     s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
-    plain = Graph("https://example.org/g1", [ox.Triple(s, p, ox.Literal(str(i))) for i in range(5)], "urn:t:1")
-    blank = Graph("https://example.org/g2", [ox.Triple(ox.BlankNode(f"b{i}"), p, ox.BlankNode("b0"))
+    plain = NamedGraph("https://example.org/g1", [ox.Triple(s, p, ox.Literal(str(i))) for i in range(5)], "urn:t:1")
+    blank = NamedGraph("https://example.org/g2", [ox.Triple(ox.BlankNode(f"b{i}"), p, ox.BlankNode("b0"))
                                              for i in range(4)], "urn:t:2")
     bodies = quad_batches([plain, blank], 2)
     assert [b.count(b"\n") for b, _ in bodies] == [2, 2, 1, 4]
