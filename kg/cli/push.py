@@ -35,13 +35,18 @@ def push() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_TRIPLES, show_default=True,
               help="Triples per request.")
 @click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=DEADLINE_S, show_default=True,
-              metavar="SECONDS", help="Most seconds one request may take in all.")
+              metavar="SECONDS", help="Most seconds one request (the swap included) may take in all.")
+@click.option("--no-named-graphs", is_flag=True, help="Do not send the per-article named graphs.")
+@click.option("--no-ontology", is_flag=True, help="Do not send the ontology graph.")
 def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
-           batch_size: int, deadline: float) -> None:
-    """Replace a graph of a SPARQL 1.1 server with the built graph, all at once or not at all.
+           batch_size: int, deadline: float, no_named_graphs: bool, no_ontology: bool) -> None:
+    """Replace graphs of a SPARQL 1.1 server with the build's, all at once or not at all.
 
-    The triples go in batches into a temporary graph, then one SPARQL Update (MOVE) swaps them in:
-    if a batch fails, the target graph keeps its old triples. Pushing twice leaves the same triples.
+    Sends the default graph (to --graph, else the server's default graph), one named graph per
+    article (named by the article's IRI) and the ontology (https://w3id.org/ukg/ontology). Each goes
+    in batches into a temporary graph, then one SPARQL Update (MOVE …; MOVE …) swaps them all in and
+    drops the article graphs of articles no longer built: if anything fails first, the server keeps
+    all its old graphs. Pushing twice leaves the same graphs.
 
     \b
     Example:
@@ -50,9 +55,15 @@ def sparql(out: Path, endpoint: str, graph_iri: str | None, user: str | None, pa
     warn_if_incomplete(out)
     from kg.stores.sparql_endpoint import push as push_sparql
 
-    count = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password, batch_size=batch_size,
-                        deadline=deadline)
-    click.echo(f"pushed: the endpoint now holds {count} triples in the target graph")
+    sent = push_sparql(out, endpoint, graph_iri=graph_iri, user=user, password=password, batch_size=batch_size,
+                       deadline=deadline, named_graphs=not no_named_graphs, ontology=not no_ontology)
+    parts = [f"{sent.default} triples to " + (f"the graph <{graph_iri}>" if graph_iri else "the default graph")]
+    if not no_named_graphs:
+        stale = f"; {sent.stale} of articles no longer built dropped" if sent.stale else ""
+        parts.append(f"{sent.articles} article graphs ({sent.article_triples} triples{stale})")
+    if sent.ontology is not None:
+        parts.append(f"ontology ({sent.ontology} triples)")
+    click.echo(f"pushed {', '.join(parts)} to {sent.server}")
 
 
 @push.command()

@@ -73,6 +73,13 @@ def graph_triples(url: str, graph: str | None = None) -> set[ox.Triple]:
         return {q.triple for q in ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES)}
 
 
+def dataset(url: str) -> set[ox.Quad]:
+    """Every quad of the server (all graphs), fetched with a GSP GET of the whole store."""
+    req = urllib.request.Request(f"{url}/store", headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return set(ox.parse(response.read(), format=ox.RdfFormat.N_QUADS))
+
+
 def update(url: str, text: str) -> None:
     """Send one SPARQL 1.1 Update to `url`/update."""
     req = urllib.request.Request(f"{url}/update", data=text.encode("utf-8"), method="POST",

@@ -1,5 +1,6 @@
-"""`kg push sparql` against a real `oxigraph serve` on 127.0.0.1: push, read back, push again, same triples;
-a push that fails midway (a real failure, through a proxy in front of the server) leaves the old graph."""
+"""`kg push sparql` against a real `oxigraph serve` on 127.0.0.1: push (default graph, article graphs,
+ontology), read back, push again, same graphs; a push that fails midway (a real failure, through a proxy
+in front of the server) leaves every graph as it was."""
 
 from __future__ import annotations
 
@@ -12,20 +13,27 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+import urllib.error
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
 
 from kg.errors import InputError, StoreError
 from kg.model import KnowledgeGraph
 from kg.rdf.exports import RdfFile, rdf_path, write_rdf
+from kg.rdf.vocab import ONTOLOGY_IRI, ONTOLOGY_PATH
 from kg.settings import Settings
-from kg.stores.sparql_endpoint import batches, push
+from kg.stores import sparql_endpoint
+from kg.stores.sparql_endpoint import NamedGraph, Pushed, batches, push, quad_batches
 from tests.stores.oxigraph_server import (
     Verdict,
+    dataset,
     free_port,
     graph_triples,
     named_graphs,
@@ -58,6 +66,18 @@ def _built_triples(out: Path) -> set[ox.Triple]:
     return {q.triple for q in ox.parse(path=str(rdf_path(out, RdfFile.NTRIPLES)), format=ox.RdfFormat.N_TRIPLES)}
 
 
+def _built_named(out: Path) -> dict[str, set[ox.Triple]]:
+    """Each named graph of graph.nq (the article graphs) with its triples, as pyoxigraph parses the file."""
+    named: dict[str, set[ox.Triple]] = {}
+    for q in ox.parse(path=str(rdf_path(out, RdfFile.NQUADS)), format=ox.RdfFormat.N_QUADS):
+        if isinstance(q.graph_name, ox.NamedNode):
+            named.setdefault(q.graph_name.value, set()).add(q.triple)
+    return named
+
+
+ONTOLOGY_TRIPLES = rdflib.Graph().parse(ONTOLOGY_PATH, format="turtle")
+
+
 def _kg(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, timeout=120)
@@ -65,10 +85,10 @@ def _kg(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_push_twice_same_count(server: str, built: Path) -> None:
     first = push(built, server)
-    assert first == _lines(built) > 50
+    assert first.default == _lines(built) > 50
     assert push(built, server) == first
     [row] = select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(row["n"]) == first
+    assert int(row["n"]) == first.default
 
 
 def test_cli_push_twice_leaves_exactly_the_built_triples(server: str, built: Path) -> None:
@@ -85,7 +105,7 @@ def test_cli_push_twice_leaves_exactly_the_built_triples(server: str, built: Pat
     for _ in range(2):
         result = _kg("push", "sparql", "--out", str(built), "--endpoint", server, "--graph", graph)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == f"pushed: the endpoint now holds {len(expected)} triples in the target graph"
+        assert result.stdout.startswith(f"pushed {len(expected)} triples to the graph <{graph}>, "), result.stdout
         snapshots.append(graph_triples(server, graph))
     assert snapshots[0] == snapshots[1] == expected
     assert graph_triples(server, other) == {kept}
@@ -94,7 +114,7 @@ def test_cli_push_twice_leaves_exactly_the_built_triples(server: str, built: Pat
 def test_push_into_named_graph_in_batches(server: str, built: Path) -> None:
     graph = "https://w3id.org/ukg/graph/test-batches"
     first = push(built, server + "/store", graph_iri=graph, batch_size=7)  # many PUT/POST batches
-    assert first == _lines(built)
+    assert first.default == _lines(built)
     assert push(built, server, graph_iri=graph, batch_size=1000) == first
     role = "<https://w3id.org/ukg/ontology#role>"
     rows = select(server, f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?f {role} ?n }} }}")
@@ -185,8 +205,8 @@ def test_a_failed_batch_leaves_the_old_graph_and_no_temporary_graph(server: str,
     assert named_graphs(server) == graphs
     message = str(info.value)
     assert "\n" not in message
-    assert f"batch 3 of {-(-_lines(built) // 7)}" in message and "HTTP 500" in message
-    assert "the target graph is unchanged" in message and "was dropped" in message
+    assert "batch 3 of " in message and "HTTP 500" in message
+    assert "the server is unchanged" in message and "was dropped" in message
 
 
 def test_server_gone_midway_leaves_the_old_graph_and_names_the_temporary_one(tmp_path: Path, built: Path) -> None:
@@ -205,9 +225,9 @@ def test_server_gone_midway_leaves_the_old_graph_and_names_the_temporary_one(tmp
         with proxy(server, verdict) as url, pytest.raises(StoreError) as info:
             push(built, url, batch_size=7)
         message = str(info.value)
-        assert "cannot reach" in message and "the target graph is unchanged" in message
+        assert "cannot reach" in message and "the server is unchanged" in message
         assert "could not be dropped" in message
-        temporary = re.findall(r"<(urn:uuid:[0-9a-f-]+)>", message)
+        temporary = re.findall(r"<(urn:kg-push:[0-9a-f-]+:0)>", message)
         assert len(set(temporary)) == 1, message
         assert graph_triples(server) == {OLD}
         assert named_graphs(server) == set(temporary)
@@ -222,12 +242,16 @@ def test_without_an_update_endpoint_only_a_single_put_is_sent(server: str, built
     def verdict(method: str, path: str, _: int) -> int | None:
         return 404 if path.startswith("/update") else None
 
+    alone = {"named_graphs": False, "ontology": False}
     with proxy(server, verdict) as url:
         with pytest.raises(StoreError, match="no SPARQL Update endpoint") as info:
-            push(built, url, graph_iri=graph, batch_size=7)
+            push(built, url, graph_iri=graph, batch_size=_lines(built))
+        assert "--no-named-graphs --no-ontology" in str(info.value) and "unchanged" in str(info.value)
+        with pytest.raises(StoreError, match="no SPARQL Update endpoint") as info:
+            push(built, url, graph_iri=graph, batch_size=7, **alone)
         assert f"--batch-size {_lines(built)}" in str(info.value) and "unchanged" in str(info.value)
         assert graph_triples(server, graph) == {OLD} and named_graphs(server) == graphs
-        assert push(built, url, graph_iri=graph, batch_size=_lines(built)) == _lines(built)
+        assert push(built, url, graph_iri=graph, batch_size=_lines(built), **alone).default == _lines(built)
     assert graph_triples(server, graph) == _built_triples(built)
 
 
@@ -237,7 +261,7 @@ def test_cli_failed_push_exits_5_and_says_the_graph_is_unchanged(server: str, bu
     with proxy(server, _fail_post(2, 503)) as url:
         result = _kg("push", "sparql", "--out", str(built), "--endpoint", url, "--graph", graph, "--batch-size", "7")
     assert result.returncode == 5, result.stderr
-    assert result.stderr.count("\n") == 1 and "the target graph is unchanged" in result.stderr
+    assert result.stderr.count("\n") == 1 and "the server is unchanged" in result.stderr
     assert graph_triples(server, graph) == {OLD}
 
 
@@ -245,14 +269,15 @@ def test_a_push_leaves_no_temporary_graph_and_an_empty_build_empties_the_target(
                                                                                 tmp_path: Path) -> None:
     graph = "https://w3id.org/ukg/graph/empty"
     update(server, f"INSERT DATA {{ GRAPH <{graph}> {{ {OLD} }} }}")
-    before = named_graphs(server)
-    assert push(built, server, graph_iri=graph, batch_size=7) == _lines(built)
+    before = named_graphs(server) | set(_built_named(built)) | {str(ONTOLOGY_IRI)}
+    assert push(built, server, graph_iri=graph, batch_size=7).default == _lines(built)
     assert named_graphs(server) == before
     empty = tmp_path / "empty"
     rdf_path(empty, RdfFile.NTRIPLES).parent.mkdir(parents=True)
     rdf_path(empty, RdfFile.NTRIPLES).write_bytes(b"")
-    assert push(empty, server, graph_iri=graph) == 0
-    assert named_graphs(server) == before - {graph}
+    rdf_path(empty, RdfFile.NQUADS).write_bytes(b"")
+    assert push(empty, server, graph_iri=graph) == Pushed(server, 0, 0, 0, len(ONTOLOGY_TRIPLES), 0)
+    assert named_graphs(server) == before - {graph}  # an empty build names no article namespace: none dropped
 
 
 @contextmanager
@@ -340,3 +365,161 @@ def test_cli_batch_size_zero_is_a_usage_error(built: Path) -> None:
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--batch-size" in result.stderr
     with pytest.raises(InputError, match="at least 1"):
         push(built, "http://127.0.0.1:1", batch_size=0)
+
+
+@pytest.fixture(scope="module")
+def seeds_built(seeds_graph: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The RDF files of the seed pages' graph: some thousands of triples, dozens of article graphs."""
+    out = tmp_path_factory.mktemp("seeds-rdf")
+    write_rdf(seeds_graph, Settings(out=out, progress=False))
+    return out
+
+
+def _server_graph(url: str, graph: str) -> rdflib.Graph:
+    """One graph of the server as an rdflib graph (for comparisons up to blank-node names)."""
+    parsed = rdflib.Graph()
+    for t in graph_triples(url, graph):
+        parsed.add(tuple(rdflib.util.from_n3(str(term)) for term in (t.subject, t.predicate, t.object)))
+    return parsed
+
+
+def _without(quads: set[ox.Quad], graph: str) -> set[ox.Quad]:
+    return {q for q in quads if q.graph_name != ox.NamedNode(graph)}
+
+
+def test_a_push_sends_the_default_graph_each_article_graph_and_the_ontology(tmp_path: Path, seeds_built: Path) -> None:
+    """The server ends with graph.nt in its default graph, each named graph of graph.nq under its IRI and
+    the ontology in the embedded store's ontology graph, and nothing else; a second push, the same."""
+    named = _built_named(seeds_built)
+    assert len(named) > 3
+    with oxigraph_serve(tmp_path / "server") as server:
+        states = []
+        for _ in range(2):
+            sent = push(seeds_built, server, batch_size=500)
+            assert graph_triples(server) == _built_triples(seeds_built)
+            assert named_graphs(server) == set(named) | {str(ONTOLOGY_IRI)}
+            assert all(graph_triples(server, g) == triples for g, triples in named.items())
+            assert isomorphic(_server_graph(server, str(ONTOLOGY_IRI)), ONTOLOGY_TRIPLES)
+            assert sent == Pushed(server, _lines(seeds_built), len(named), sum(map(len, named.values())),
+                                  len(ONTOLOGY_TRIPLES), 0)
+            states.append(_without(dataset(server), str(ONTOLOGY_IRI)))  # its blank nodes are new each push
+        assert states[0] == states[1]
+
+
+def test_cli_summary_line_says_what_was_sent(tmp_path: Path, seeds_built: Path) -> None:
+    named = _built_named(seeds_built)
+    with oxigraph_serve(tmp_path / "server") as server:
+        result = _kg("push", "sparql", "--out", str(seeds_built), "--endpoint", server)
+        assert result.returncode == 0, result.stderr
+        triples = len(_built_triples(seeds_built))
+        assert result.stdout == (f"pushed {triples} triples to the default graph, {len(named)} article graphs "
+                                 f"({sum(map(len, named.values()))} triples), ontology "
+                                 f"({len(ONTOLOGY_TRIPLES)} triples) to {server}\n")
+        result = _kg("push", "sparql", "--out", str(seeds_built), "--endpoint", server, "--no-named-graphs",
+                     "--no-ontology")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"pushed {triples} triples to the default graph to {server}\n"
+
+
+def test_only_the_default_graph_without_named_graphs_and_ontology(tmp_path: Path, seeds_built: Path) -> None:
+    """Today's behaviour: graph.nt into the target graph, no other graph touched."""
+    with oxigraph_serve(tmp_path / "server") as server:
+        update(server, f"INSERT DATA {{ GRAPH <{ONTOLOGY_IRI}> {{ {OLD} }} }}")
+        sent = push(seeds_built, server, named_graphs=False, ontology=False)
+        assert sent == Pushed(server, _lines(seeds_built))
+        assert graph_triples(server) == _built_triples(seeds_built)
+        assert named_graphs(server) == {str(ONTOLOGY_IRI)} and graph_triples(server, str(ONTOLOGY_IRI)) == {OLD}
+
+
+def test_graphs_of_articles_no_longer_built_are_dropped_others_kept(tmp_path: Path, seeds_built: Path) -> None:
+    named = _built_named(seeds_built)
+    space = next(iter(named)).rsplit("/", 1)[0] + "/"
+    stale, outside = f"{space}art-gone", "https://example.org/graph/kept"
+    with oxigraph_serve(tmp_path / "server") as server:
+        update(server, f"INSERT DATA {{ GRAPH <{stale}> {{ {OLD} }} GRAPH <{outside}> {{ {OLD} }} }}")
+        assert push(seeds_built, server).stale == 1
+        assert named_graphs(server) == set(named) | {str(ONTOLOGY_IRI), outside}
+        assert push(seeds_built, server).stale == 0
+
+
+def _fail_nth(method: str, match: Callable[[str], bool], number: int, status: int) -> Verdict:
+    """A proxy verdict failing the `number`-th `method` request whose path `match`es, with `status`."""
+    seen = itertools.count(1)
+
+    def verdict(m: str, path: str, _: int) -> int | None:
+        return status if m == method and match(path) and next(seen) == number else None
+
+    return verdict
+
+
+@pytest.mark.parametrize(("where", "verdict"), [
+    ("an article batch", _fail_nth("POST", lambda p: p == "/store", 2, 500)),
+    ("the swap", _fail_nth("POST", lambda p: p.startswith("/update"), 2, 500)),
+])
+def test_a_failure_before_or_at_the_swap_leaves_every_graph_as_it_was(tmp_path: Path, seeds_built: Path, where: str,
+                                                                      verdict: Verdict) -> None:
+    """A server holding an earlier push plus other data: a push failing at a batch of article graphs, or
+    refused at the swap, leaves every quad where it was and no temporary graph."""
+    named = sorted(_built_named(seeds_built))
+    with oxigraph_serve(tmp_path / "server") as server:
+        push(seeds_built, server)
+        update(server, f"INSERT DATA {{ {OLD} GRAPH <{named[0]}> {{ {OLD} }} GRAPH <{ONTOLOGY_IRI}> {{ {OLD} }} "
+                       f"GRAPH <{named[0].rsplit('/', 1)[0]}/art-gone> {{ {OLD} }} }}")
+        update(server, f"DELETE WHERE {{ GRAPH <{named[-1]}> {{ ?s ?p ?o }} }}")
+        before = dataset(server)
+        with proxy(server, verdict) as url, pytest.raises(StoreError) as info:
+            push(seeds_built, url, batch_size=500)
+        assert dataset(server) == before, where
+        message = str(info.value)
+        assert "\n" not in message and "the server is unchanged" in message and "was dropped" in message
+
+
+def test_one_update_of_several_moves_is_all_or_nothing_on_the_server(server: str) -> None:
+    """What the swap relies on: Oxigraph applies a multi-operation update in one transaction, so a
+    failing last MOVE undoes the first one."""
+    a, b, tmp = "https://example.org/atomic/a", "https://example.org/atomic/b", "urn:kg-push:test:1"
+    new = ox.Triple(OLD.subject, OLD.predicate, ox.Literal("new"))
+    update(server, f"INSERT DATA {{ GRAPH <{a}> {{ {OLD} }} GRAPH <{tmp}> {{ {new} }} }}")
+    with pytest.raises(urllib.error.HTTPError):
+        update(server, f"MOVE GRAPH <{tmp}> TO GRAPH <{a}> ; MOVE GRAPH <urn:kg-push:test:missing> TO GRAPH <{b}>")
+    assert graph_triples(server, a) == {OLD} and graph_triples(server, tmp) == {new}
+    update(server, f"MOVE GRAPH <{tmp}> TO GRAPH <{a}> ; DROP SILENT GRAPH <{b}>")
+    assert graph_triples(server, a) == {new}
+
+
+def test_graph_option_may_not_collide_with_the_other_graphs(server: str, seeds_built: Path) -> None:
+    named = sorted(_built_named(seeds_built))
+    with pytest.raises(InputError, match="--no-ontology"):
+        push(seeds_built, server, graph_iri=str(ONTOLOGY_IRI))
+    with pytest.raises(InputError, match="--no-named-graphs"):
+        push(seeds_built, server, graph_iri=named[0])
+    with pytest.raises(InputError, match="namespace"):
+        push(seeds_built, server, graph_iri=named[0].rsplit("/", 1)[0] + "/art-other")
+    assert push(seeds_built, server, graph_iri=str(ONTOLOGY_IRI), ontology=False).ontology is None
+
+
+def test_quad_batches_keep_a_graph_with_blank_nodes_whole() -> None:
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    plain = NamedGraph("https://example.org/g1", [ox.Triple(s, p, ox.Literal(str(i))) for i in range(5)], "urn:t:1")
+    blank = NamedGraph("https://example.org/g2", [ox.Triple(ox.BlankNode(f"b{i}"), p, ox.BlankNode("b0"))
+                                             for i in range(4)], "urn:t:2")
+    bodies = quad_batches([plain, blank], 2)
+    assert [b.count(b"\n") for b, _ in bodies] == [2, 2, 1, 4]
+    assert [graphs for _, graphs in bodies] == [["urn:t:1"]] * 3 + [["urn:t:2"]]
+    assert [b.count(b"\n") for b, _ in quad_batches([plain, blank], 10)] == [9]
+
+
+def test_the_swap_may_take_longer_than_the_read_timeout(tmp_path: Path, built: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server answers an update only once it is done (a MOVE of a 10 MB build's million triples takes
+    it over a minute): the swap waits up to the deadline, not the per-read timeout. Here the read timeout
+    is 1 s and the real server's answer to the swap is held 2 s by the proxy."""
+    monkeypatch.setattr(sparql_endpoint, "TIMEOUT_S", 1)
+    with oxigraph_serve(tmp_path / "server") as server:
+        def verdict(method: str, path: str, number: int) -> None:
+            if method == "POST" and path.startswith("/update") and number > 1:
+                time.sleep(2)
+
+        with proxy(server, verdict) as url:
+            assert push(built, url, deadline=30).default == _lines(built)
+        assert graph_triples(server) == _built_triples(built)
