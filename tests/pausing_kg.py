@@ -43,20 +43,24 @@ def _before_rename(compare: Callable[[Path, Path], bool]) -> Callable[[Path, Pat
 
 
 def _before_unmarking(run: Callable[..., object]) -> Callable[..., object]:
-    """The pipeline's stages return inside OUT's lock, before the mark goes."""
+    """The pipeline's stages (`_run(inputs, settings, …)`) return inside OUT's lock, before the mark goes."""
 
-    def paused(inputs: object, settings: pipeline.Settings, outputs: object) -> object:
-        result = run(inputs, settings, outputs)
+    def paused(inputs: object, settings: pipeline.Settings, *more: object, **named: object) -> object:
+        result = run(inputs, settings, *more, **named)
         pause_at(settings.out / MARKER_NAME)
         return result
 
     return paused
 
 
-atomic.same_file = _before_rename(atomic.same_file)  # type: ignore[assignment]
-atomic.same_tree = _before_rename(atomic.same_tree)  # type: ignore[assignment]
-pipeline._run = _before_unmarking(pipeline._run)  # type: ignore[assignment]
+def install() -> None:
+    """Patch the pauses into kg, in this process only (so importing PAUSE_ENV changes nothing)."""
+    atomic.same_file = _before_rename(atomic.same_file)  # type: ignore[assignment]
+    atomic.same_tree = _before_rename(atomic.same_tree)  # type: ignore[assignment]
+    pipeline._run = _before_unmarking(pipeline._run)  # type: ignore[assignment]
+
 
 if __name__ == "__main__":
+    install()
     sys.argv[0] = "kg"
     main()
