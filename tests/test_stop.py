@@ -77,6 +77,17 @@ def _cache_entries(out: Path) -> int:
     return sum(1 for _ in out.glob(".cache/extract/*/*/*.pickle"))
 
 
+def _reap(proc: subprocess.Popen[bytes], pids: dict[int, int]) -> None:
+    """Kill whatever of the build and its children a failed test left running."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    for pid in _alive(pids):
+        os.kill(pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_a_stopped_build_leaves_no_process_and_closes_its_pipes(sig: signal.Signals, corpus: Path,
                                                                  tmp_path: Path) -> None:
@@ -113,13 +124,7 @@ def test_a_stopped_build_leaves_no_process_and_closes_its_pipes(sig: signal.Sign
         with BuildLock(out):  # released either way
             pass
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        for pid in _alive(workers):
-            os.kill(pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        _reap(proc, workers)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=lambda s: s.name)
@@ -158,10 +163,4 @@ def test_a_build_stopped_while_writing_outputs_leaves_no_process(sig: signal.Sig
         with BuildLock(out):
             pass
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        for pid in _alive(children):
-            os.kill(pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        _reap(proc, children)
